@@ -1,0 +1,3 @@
+from jobmatch.cli.main import cli
+
+cli(prog_name="jobmatch")

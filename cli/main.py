@@ -1,0 +1,86 @@
+"""The ``jobmatch`` command group.
+
+Subcommands load lazily, so ``jobmatch --help`` imports neither Scrapy, spaCy nor scikit-learn.
+User errors from any part become one line on stderr and exit code 1 (``--traceback`` shows all).
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import click
+
+from jobmatch.cli.common import EXIT_ERROR, USER_ERRORS, db_option
+
+# name -> (module in jobmatch.cli, attribute, one-line help shown by --help without importing it)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "import": ("postings_commands", "import_command", "Add postings from JSONL, CSV or JobSpy CSV files."),
+    "postings": ("postings_commands", "postings_group", "List and export the stored postings."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported only when one is run (or its own help is asked)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module_name, attribute, _ = COMMANDS[name]
+        module = importlib.import_module(f"jobmatch.cli.{module_name}")
+        return getattr(module, attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as error:
+            _fail(ctx, str(error))
+        except OSError as error:
+            name = f"{error.filename}: " if getattr(error, "filename", None) else ""
+            _fail(ctx, f"{name}{error.strerror or error}")
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except Exception as error:  # a bug, not a user mistake: still one line unless asked
+            _fail(ctx, f"internal error: {type(error).__name__}: {error} (run with --traceback for details)")
+
+
+def _fail(ctx: click.Context, message: str) -> None:
+    if (ctx.obj or {}).get("traceback"):
+        raise
+    click.echo(f"Error: {message}", err=True)
+    ctx.exit(EXIT_ERROR)
+
+
+def _version() -> str:
+    try:
+        return version("jobmatch")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), "--version", prog_name="jobmatch")
+@click.option("--traceback", is_flag=True, help="Show the full traceback of an error.")
+@db_option
+@click.pass_context
+def cli(ctx: click.Context, traceback: bool) -> None:
+    """Rank real machine-learning-engineer job postings against your skills, explain every score,
+    and show what to learn next.
+
+    The store is a SQLite file under JOBMATCH_HOME (else the platform's app data folder); --db or
+    JOBMATCH_DB points elsewhere (a file path or a SQLAlchemy URL).
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["traceback"] = traceback
