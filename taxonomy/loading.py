@@ -1,0 +1,240 @@
+"""Loading the taxonomy: the bundled YAML files, then an optional user overlay merged over them.
+
+Everything is validated on load; a problem raises ``TaxonomyError`` naming file, entry and field.
+The version is a hash of the content, so cached extractions know when they are stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jobmatch.taxonomy.errors import TaxonomyError
+from jobmatch.taxonomy.model import Category, Resource, Skill, Taxonomy, normalize_name
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+ORIGINS = ("guide", "market")
+SKILL_FIELDS = {"id", "label", "category", "origin", "aliases", "ambiguous_aliases", "label_is_ambiguous",
+                "broader", "related", "esco", "resources", "description"}
+CATEGORY_FIELDS = {"id", "label", "origin", "description"}
+RESOURCE_FIELDS = {"title", "kind", "provider", "url"}
+MAX_NAME_CHARS = 100
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def bundled_files() -> list[Path]:
+    folder = files("jobmatch.taxonomy") / "data"
+    return sorted(Path(str(folder)).glob("*.yaml"))
+
+
+@lru_cache(maxsize=8)
+def load_taxonomy(overlay: str | None = None) -> Taxonomy:
+    """The bundled taxonomy, with ``overlay`` (a user YAML file) merged over it when given."""
+    return build_taxonomy([str(path) for path in bundled_files()], overlay)
+
+
+def build_taxonomy(paths: list[str], overlay: str | None = None) -> Taxonomy:
+    categories: dict[str, Category] = {}
+    skills: dict[str, Skill] = {}
+    raw_skills: list[tuple[str, dict[str, Any]]] = []
+    for path in paths:
+        document = read_yaml(path)
+        for entry in _entries(path, document, "categories"):
+            category = _category(path, entry)
+            if category.id in categories:
+                raise TaxonomyError(path, "duplicate category id", entry=category.id, field="id")
+            categories[category.id] = category
+        raw_skills.extend((path, entry) for entry in _entries(path, document, "skills"))
+    seen_in: dict[str, str] = {}
+    for path, entry in raw_skills:
+        skill = _skill(path, entry)
+        if skill.id in skills:
+            raise TaxonomyError(path, f"duplicate skill id (first defined in {seen_in[skill.id]})",
+                                entry=skill.id, field="id")
+        skills[skill.id] = skill
+        seen_in[skill.id] = path
+    if overlay:
+        _merge_overlay(overlay, skills, categories)
+    _check_links(skills, categories)
+    version = _version(skills, categories)
+    return Taxonomy(skills=skills, categories=categories, version=version,
+                    files=[*paths, *([overlay] if overlay else [])])
+
+
+def read_yaml(path: str) -> Any:
+    file = Path(path)
+    if not file.exists():
+        raise TaxonomyError(path, "no such file")
+    if file.is_dir():
+        raise TaxonomyError(path, "is a directory, not a file")
+    if file.stat().st_size > MAX_FILE_BYTES:
+        raise TaxonomyError(path, f"file is larger than {MAX_FILE_BYTES // 2**20} MB")
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise TaxonomyError(path, f"not valid UTF-8 (byte {error.start})") from None
+    except OSError as error:
+        raise TaxonomyError(path, f"cannot read: {error.strerror or error}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise TaxonomyError(path, f"{where}invalid YAML: {problem}") from None
+
+
+def _entries(path: str, document: Any, key: str) -> list[dict[str, Any]]:
+    if document is None:
+        raise TaxonomyError(path, "file is empty")
+    if not isinstance(document, dict):
+        raise TaxonomyError(path, "expected a mapping with 'skills:' and/or 'categories:'")
+    unknown = set(document) - {"skills", "categories"}
+    if unknown:
+        raise TaxonomyError(path, f"unknown top-level key(s): {', '.join(sorted(map(str, unknown)))}")
+    entries = document.get(key) or []
+    if not isinstance(entries, list):
+        raise TaxonomyError(path, f"'{key}' must be a list", field=key)
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise TaxonomyError(path, "each entry must be a mapping", entry=f"{key}[{index}]")
+    return entries
+
+
+def _text(path: str, entry_id: str, entry: dict[str, Any], name: str, *, required: bool = False) -> str | None:
+    value = entry.get(name)
+    if value is None:
+        if required:
+            raise TaxonomyError(path, "is required", entry=entry_id, field=name)
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise TaxonomyError(path, "must be non-empty text", entry=entry_id, field=name)
+    return value.strip()
+
+
+def _names(path: str, entry_id: str, entry: dict[str, Any], name: str) -> tuple[str, ...]:
+    value = entry.get(name) or []
+    if not isinstance(value, list):
+        raise TaxonomyError(path, "must be a list", entry=entry_id, field=name)
+    names = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            raise TaxonomyError(path, f"malformed entry {item!r}: must be text", entry=entry_id, field=name)
+        text = str(item).strip()
+        if not text or len(text) > MAX_NAME_CHARS or "\n" in text:
+            raise TaxonomyError(path, f"malformed entry {text[:40]!r}: must be one line of 1-{MAX_NAME_CHARS} "
+                                      "characters", entry=entry_id, field=name)
+        names.append(text)
+    return tuple(names)
+
+
+def _entry_id(path: str, entry: dict[str, Any], kind: str) -> str:
+    value = entry.get("id")
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        label = entry.get("label") or "?"
+        raise TaxonomyError(path, f"must be snake_case ([a-z0-9_]), got {value!r}", entry=f"{kind} {label!r}",
+                            field="id")
+    return value
+
+
+def _category(path: str, entry: dict[str, Any]) -> Category:
+    category_id = _entry_id(path, entry, "category")
+    unknown = set(entry) - CATEGORY_FIELDS
+    if unknown:
+        raise TaxonomyError(path, f"unknown field(s) {', '.join(sorted(unknown))}", entry=category_id)
+    origin = _text(path, category_id, entry, "origin") or "guide"
+    if origin not in ORIGINS:
+        raise TaxonomyError(path, f"must be one of {', '.join(ORIGINS)}", entry=category_id, field="origin")
+    return Category(id=category_id, label=_text(path, category_id, entry, "label", required=True) or category_id,
+                    origin=origin, description=_text(path, category_id, entry, "description") or "")
+
+
+def _skill(path: str, entry: dict[str, Any], base: Skill | None = None) -> Skill:
+    skill_id = _entry_id(path, entry, "skill")
+    unknown = set(entry) - SKILL_FIELDS
+    if unknown:
+        raise TaxonomyError(path, f"unknown field(s) {', '.join(sorted(unknown))}", entry=skill_id)
+    label = _text(path, skill_id, entry, "label", required=base is None) or (base.label if base else "")
+    category = _text(path, skill_id, entry, "category", required=base is None) or (base.category if base else "")
+    origin = _text(path, skill_id, entry, "origin") or (base.origin if base else "market")
+    if origin not in ORIGINS:
+        raise TaxonomyError(path, f"must be one of {', '.join(ORIGINS)}", entry=skill_id, field="origin")
+    ambiguous_label = entry.get("label_is_ambiguous", base.label_is_ambiguous if base else False)
+    if not isinstance(ambiguous_label, bool):
+        raise TaxonomyError(path, "must be true or false", entry=skill_id, field="label_is_ambiguous")
+    resources = []
+    raw_resources = entry.get("resources") or []
+    if not isinstance(raw_resources, list):
+        raise TaxonomyError(path, "must be a list", entry=skill_id, field="resources")
+    for index, item in enumerate(raw_resources):
+        if not isinstance(item, dict) or not isinstance(item.get("title"), str) or set(item) - RESOURCE_FIELDS:
+            raise TaxonomyError(path, f"entry {index} needs a 'title' and only {sorted(RESOURCE_FIELDS)}",
+                                entry=skill_id, field="resources")
+        resources.append(Resource(title=item["title"], kind=str(item.get("kind") or "resource"),
+                                  provider=item.get("provider"), url=item.get("url")))
+    esco = _text(path, skill_id, entry, "esco")
+    if esco and not esco.startswith(("http://", "https://")):
+        raise TaxonomyError(path, "must be a URI", entry=skill_id, field="esco")
+    merged = lambda name: tuple(dict.fromkeys((*(getattr(base, name) if base else ()),  # noqa: E731
+                                               *_names(path, skill_id, entry, name))))
+    return Skill(
+        id=skill_id, label=label, category=category, origin=origin,
+        aliases=merged("aliases"), ambiguous_aliases=merged("ambiguous_aliases"),
+        label_is_ambiguous=ambiguous_label, broader=merged("broader"), related=merged("related"),
+        esco=esco or (base.esco if base else None),
+        resources=(*(base.resources if base else ()), *resources),
+        description=_text(path, skill_id, entry, "description") or (base.description if base else ""),
+        source_file=path,
+    )
+
+
+def _merge_overlay(path: str, skills: dict[str, Skill], categories: dict[str, Category]) -> None:
+    """An overlay adds skills and categories, and extends existing skills (aliases are added to)."""
+    document = read_yaml(path)
+    for entry in _entries(path, document, "categories"):
+        category = _category(path, entry)
+        categories[category.id] = category
+    for entry in _entries(path, document, "skills"):
+        skill_id = _entry_id(path, entry, "skill")
+        skills[skill_id] = _skill(path, entry, base=skills.get(skill_id))
+
+
+def _check_links(skills: dict[str, Skill], categories: dict[str, Category]) -> None:
+    owner: dict[str, str] = {}
+    for skill in skills.values():
+        if skill.category not in categories:
+            raise TaxonomyError(skill.source_file, f"unknown category {skill.category!r}", entry=skill.id,
+                                field="category")
+        for field_name in ("broader", "related"):
+            for target in getattr(skill, field_name):
+                if target not in skills:
+                    raise TaxonomyError(skill.source_file, f"links to unknown skill {target!r}", entry=skill.id,
+                                        field=field_name)
+                if target == skill.id:
+                    raise TaxonomyError(skill.source_file, "links to itself", entry=skill.id, field=field_name)
+        for name in (*skill.plain_names, *skill.context_names):
+            key = normalize_name(name)
+            if not re.search(r"[a-z0-9]", key):
+                raise TaxonomyError(skill.source_file, f"malformed alias {name!r}: no letter or digit",
+                                    entry=skill.id, field="aliases")
+            if key in owner and owner[key] != skill.id:
+                raise TaxonomyError(skill.source_file, f"name {name!r} already belongs to skill {owner[key]!r}",
+                                    entry=skill.id, field="aliases")
+            owner[key] = skill.id
+
+
+def _version(skills: dict[str, Skill], categories: dict[str, Category]) -> str:
+    content = {
+        "skills": [skills[k].to_dict() | {"ambiguous_label": skills[k].label_is_ambiguous} for k in sorted(skills)],
+        "categories": [vars(categories[k]) for k in sorted(categories)],
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+
+

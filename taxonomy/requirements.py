@@ -1,0 +1,221 @@
+"""Reading what a posting asks for around its skills: sections, requirement cues, negation,
+years, education and seniority. Pure text rules (no spaCy), shared by the extractor.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+REQUIRED, PREFERRED, UNSPECIFIED = "required", "preferred", "unspecified"
+LEVEL_RANK = {UNSPECIFIED: 0, PREFERRED: 1, REQUIRED: 2}
+EDUCATION_LEVELS = ("none", "bachelor", "master", "phd")
+
+_PREFERRED_HEADING = re.compile(
+    r"\b(nice[\s-]to[\s-]haves?|bonus( points)?|preferred( qualifications| skills| experience)?|pluses|"
+    r"good[\s-]to[\s-]haves?|desirable|desired( skills| qualifications)?|ideally|extra credit|"
+    r"would be (great|nice)|stand out|optional|assets?)\b", re.I)
+_REQUIRED_HEADING = re.compile(
+    r"\b(requirements?|required( skills| qualifications| experience)?|(minimum|basic|key|essential) "
+    r"(qualifications|requirements|skills)|qualifications|must[\s-]haves?|what you('ll)? (need|bring|have)|"
+    r"what we('re| are) looking for|who you are|you have|you bring|about you|your (profile|skills|background)|"
+    r"skills( and| &) experience|experience( and| &) skills|we expect|we('re| are) looking for)\b", re.I)
+_NEUTRAL_HEADING = re.compile(
+    r"\b(about (us|the (role|team|company|job))|responsibilities|what you('ll| will) do|the role|"
+    r"your (role|mission|tasks|responsibilities)|benefits|perks|we offer|what we offer|compensation|salary|"
+    r"how to apply|the team|our (team|company|stack|mission)|job description|overview|who we are)\b", re.I)
+_PREFERRED_CUE = re.compile(
+    r"\b(nice[\s-]to[\s-]have|a (big |huge |strong |definite )?plus|are (a )?pluses|bonus|preferred|preferably|"
+    r"desirable|desired|ideally|an advantage|advantageous|would be (great|nice|helpful|a plus)|good to have|"
+    r"is an asset|a bonus|not required|not a requirement|helpful|beneficial|appreciated|optional)\b", re.I)
+_REQUIRED_CUE = re.compile(
+    r"\b(required|requirement|must|mandatory|essential|you have|you bring|you will need|we require|"
+    r"minimum|at least|proven|solid|strong|proficien(t|cy)|expert(ise)?|\d+\s*\+?\s*(years?|yrs))\b", re.I)
+_NEGATION = re.compile(
+    r"\b(?:no|not|without)\b[^.;:\n]{0,60}?\b(?:required|needed|necessary|expected|a requirement|mandatory)\b"
+    r"|\b(?:is|are)\s+not\s+(?:required|needed|necessary|expected|a requirement|mandatory)\b", re.I)
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15}
+YEARS = re.compile(
+    r"\b(?P<low>\d{1,2}(?:\.\d)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)"
+    r"(?:\s*\+|\s*plus)?(?:\s*(?:-|–|to)\s*(?P<high>\d{1,2}))?\s*\+?\s*(?:\(\s*\d{1,2}\s*\)\s*)?"
+    r"(?:years?|yrs?)\b(?:'|’)?", re.I)
+_EXPERIENCE_NEAR = re.compile(r"\b(experience|exp\b|background|working|work|professional|industry|hands-on)",
+                              re.I)
+_DEGREE_CONTEXT = re.compile(
+    r"\b(degree|diploma|graduate|in (computer|a related|a quantitative|a technical|related|math|stat|"
+    r"engineering|physics|cs\b|data|machine|electrical|economics|science)|field|or equivalent|equivalent)\b", re.I)
+_PHD = re.compile(r"\b(ph\.?\s?d\.?|doctorate|doctoral)(?![a-z])", re.I)
+_MASTER = re.compile(r"\b(master'?s?|masters|m\.\s?sc?\.?|msc|m\.s\.|ms|m\.eng|meng|mba|postgraduate)(?![a-z])",
+                     re.I)
+_BACHELOR = re.compile(r"\b(bachelor'?s?|bachelors|b\.\s?sc?\.?|bsc|b\.s\.|bs|b\.a\.|ba|b\.eng|beng|b\.tech|"
+                       r"btech|undergraduate|university degree|college degree|degree)(?![a-z])", re.I)
+_NO_DEGREE = re.compile(r"\b(no (formal |university |college )?degree (is )?(required|needed|necessary)|"
+                        r"degree (is )?not (required|needed|necessary)|without a degree)\b", re.I)
+_EQUIVALENT = re.compile(r"\b(or )?(equivalent|comparable) (practical |work |professional |industry |"
+                         r"hands-on )?(experience|practice)|equivalent combination of|or related experience|"
+                         r"or similar experience\b", re.I)
+SENIORITY = (
+    ("intern", re.compile(r"\b(intern|internship|praktikum|werkstudent|working student)\b", re.I)),
+    ("principal", re.compile(r"\b(principal|distinguished|fellow)\b", re.I)),
+    ("staff", re.compile(r"\bstaff\b", re.I)),
+    ("lead", re.compile(r"\b(lead|head of|manager|director)\b", re.I)),
+    ("senior", re.compile(r"\b(senior|sr\.?|snr)(?![a-z])", re.I)),
+    ("junior", re.compile(r"\b(junior|jr\.?|graduate|entry[\s-]level|new grad|trainee)(?![a-z])", re.I)),
+    ("mid", re.compile(r"\b(mid[\s-]level|intermediate|mid[\s-]senior)\b", re.I)),
+)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(•\-*])|\s+[•·▪●]\s+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    level: str  # the requirement level its section or its own words set
+    negations: tuple[tuple[int, int], ...]  # character ranges (absolute) where skills are negated
+
+
+class PostingLayout:
+    """Lines, sentences and sections of a posting, with the requirement level each sentence sets."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.sentences: list[Sentence] = []
+        section = UNSPECIFIED
+        position = 0
+        for line in text.split("\n"):
+            line_start, position = position, position + len(line) + 1
+            stripped = line.strip(" \t•*-–·:#")
+            if not stripped:
+                continue
+            heading = _heading_level(line)
+            if heading is not None:
+                section = heading
+                after = line.split(":", 1)[1] if ":" in line else ""
+                if not after.strip():
+                    continue
+            for start, end in _split_sentences(line):
+                sentence_text = line[start:end]
+                level = _sentence_level(sentence_text, section)
+                if heading is not None and after.strip():
+                    level = heading if _sentence_level(sentence_text, UNSPECIFIED) == UNSPECIFIED else level
+                negations = tuple(_negated_ranges(line, start, end, line_start))
+                self.sentences.append(Sentence(line_start + start, line_start + end, level, negations))
+        self._starts = [s.start for s in self.sentences]
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        index = bisect.bisect_right(self._starts, offset) - 1
+        if index >= 0 and offset < self.sentences[index].end:
+            return self.sentences[index]
+        return None
+
+    def level_at(self, start: int, end: int) -> str | None:
+        """The requirement level at a mention, or None when the mention is negated."""
+        sentence = self.sentence_at(start)
+        if sentence is None:
+            return UNSPECIFIED
+        if any(neg_start <= start and end <= neg_end for neg_start, neg_end in sentence.negations):
+            return None
+        return sentence.level
+
+
+def _negated_ranges(line: str, start: int, end: int, offset: int) -> list[tuple[int, int]]:
+    """Where a sentence says a skill is not needed: "no Java required", "Java is not required"."""
+    ranges = []
+    for match in _NEGATION.finditer(line, start, end):
+        low = match.start()
+        if match.group(0).lower().startswith(("is", "are")):
+            low = max(start, *(line.rfind(sep, start, match.start()) for sep in (",", ";", " but ", "(")))
+        ranges.append((offset + low, offset + match.end()))
+    return ranges
+
+
+def _heading_level(line: str) -> str | None:
+    """The level a heading line sets for what follows, or None for a line that is not a heading."""
+    if re.match(r"\s*([•*·▪●–-]|\d+[.)])\s", line) or _NEGATION.search(line):
+        return None  # a list item, or a sentence saying what is not needed
+    head = line.split(":", 1)[0] if ":" in line else line
+    head = head.strip(" \t•*-–·#")
+    if not head or len(head) > 60 or head.endswith((".", ",")):
+        return None
+    if ":" not in line and (len(head.split()) > 7 or head[0].islower()):
+        return None
+    if _PREFERRED_HEADING.search(head):
+        return PREFERRED
+    if _REQUIRED_HEADING.search(head):
+        return REQUIRED
+    if _NEUTRAL_HEADING.search(head):
+        return UNSPECIFIED
+    return None
+
+
+def _split_sentences(line: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _SENTENCE_BREAK.finditer(line):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(line)))
+    return [(s, e) for s, e in spans if line[s:e].strip()]
+
+
+def _sentence_level(sentence: str, section: str) -> str:
+    if _PREFERRED_CUE.search(sentence):
+        return PREFERRED
+    if _REQUIRED_CUE.search(sentence):
+        return REQUIRED if section != PREFERRED else PREFERRED
+    return section
+
+
+def years_value(match: re.Match[str]) -> float:
+    low = match.group("low").lower()
+    return float(_NUMBER_WORDS.get(low, low) if low in _NUMBER_WORDS else float(low))
+
+
+def education_asked(text: str, layout: PostingLayout) -> tuple[str | None, bool]:
+    """The lowest degree the posting requires (or mentions), and whether equivalent experience counts."""
+    if _NO_DEGREE.search(text):
+        return "none", True
+    required: list[str] = []
+    mentioned: list[str] = []
+    for sentence in layout.sentences:
+        chunk = text[sentence.start:sentence.end]
+        if not _DEGREE_CONTEXT.search(chunk):
+            continue
+        levels = [level for level, pattern in (("phd", _PHD), ("master", _MASTER), ("bachelor", _BACHELOR))
+                  if pattern.search(chunk)]
+        if not levels:
+            continue
+        lowest = min(levels, key=EDUCATION_LEVELS.index)
+        mentioned.append(lowest)
+        if sentence.level != PREFERRED:
+            required.append(lowest)
+    pool = required or mentioned
+    if not pool:
+        return None, False
+    return min(pool, key=EDUCATION_LEVELS.index), bool(_EQUIVALENT.search(text))
+
+
+def seniority_of(title: str, text: str) -> str | None:
+    for name, pattern in SENIORITY:
+        if pattern.search(title):
+            return name
+    head = text[:300]
+    for name, pattern in SENIORITY[3:]:
+        if name in ("senior", "junior") and pattern.search(head):
+            return name
+    return None
+
+
+def experience_years(text: str) -> list[tuple[re.Match[str], float, bool]]:
+    """Each years figure with its value and whether it speaks of experience."""
+    found = []
+    for match in YEARS.finditer(text):
+        value = years_value(match)
+        if not 0 < value <= 25:
+            continue
+        after = text[match.end():match.end() + 60]
+        before = text[max(0, match.start() - 25):match.start()]
+        about_experience = bool(_EXPERIENCE_NEAR.search(after) or re.search(r"\bexperience\b", before, re.I))
+        found.append((match, value, about_experience))
+    return found
