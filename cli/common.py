@@ -12,16 +12,12 @@ from typing import Any, TypeVar
 import click
 
 from jobmatch.crawler.errors import CrawlerError
+from jobmatch.matcher.errors import MatcherError
+from jobmatch.taxonomy.errors import TaxonomyError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNHEALTHY = 0, 1, 2, 3
-USER_ERRORS: tuple[type[Exception], ...] = (CrawlerError,)
+USER_ERRORS: tuple[type[Exception], ...] = (CrawlerError, TaxonomyError, MatcherError)
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def register_user_errors(*types: type[Exception]) -> None:
-    """Parts loaded lazily add their error base classes here."""
-    global USER_ERRORS
-    USER_ERRORS = (*USER_ERRORS, *types)
 
 
 def _remember_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -65,3 +61,28 @@ def print_json(data: Any) -> None:
 
 def print_json_line(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def overlay_path() -> str | None:
+    """The user's taxonomy overlay: JOBMATCH_TAXONOMY, else taxonomy.yaml in JOBMATCH_HOME if present."""
+    chosen = os.environ.get("JOBMATCH_TAXONOMY")
+    if chosen:
+        return chosen
+    candidate = home_dir() / "taxonomy.yaml"
+    return str(candidate) if candidate.is_file() else None
+
+
+def load_taxonomy():  # -> jobmatch.taxonomy.model.Taxonomy
+    from jobmatch.taxonomy.loading import load_taxonomy as load
+
+    return load(overlay_path())
+
+
+def progress(total: int, description: str):
+    """A progress bar on stderr when stderr is a terminal; silent under cron and in pipes."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=console, disable=not console.is_terminal or total < 50, transient=True)

@@ -7,6 +7,8 @@ User errors from any part become one line on stderr and exit code 1 (``--traceba
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -18,6 +20,12 @@ from jobmatch.cli.common import EXIT_ERROR, USER_ERRORS, db_option
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "import": ("postings_commands", "import_command", "Add postings from JSONL, CSV or JobSpy CSV files."),
     "postings": ("postings_commands", "postings_group", "List and export the stored postings."),
+    "skills": ("skills_commands", "skills_command", "Extract the skills that text files (or stdin) ask for."),
+    "extract": ("skills_commands", "extract_command", "Extract skills for stored postings that lack them."),
+    "evaluate": ("skills_commands", "evaluate_command", "Score skill extraction on SkillSpan-format data."),
+    "rank": ("matching_commands", "rank_command", "Rank the open postings against your profile, explained."),
+    "gaps": ("matching_commands", "gaps_command", "The skills to learn next, and your readiness."),
+    "taxonomy": ("taxonomy_commands", "taxonomy_group", "Inspect and check the skill taxonomy."),
 }
 
 
@@ -42,6 +50,9 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:  # `jobmatch ... | head`: the reader left; nothing to report
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            ctx.exit(EXIT_ERROR)
         except USER_ERRORS as error:
             _fail(ctx, str(error))
         except OSError as error:

@@ -214,6 +214,85 @@ class Store:
         with self.engine.connect() as connection:
             return int(connection.scalar(query) or 0)
 
+    # Extractions ---------------------------------------------------------------------------
+
+    def postings_without_extraction(self, taxonomy_version: str, *, include_closed: bool = False) -> list[Posting]:
+        """Postings with no extraction for this taxonomy version, or one made from older text."""
+        p, e = schema.postings, schema.extractions
+        join = p.outerjoin(e, sa.and_(e.c.posting_id == p.c.id, e.c.taxonomy_version == taxonomy_version))
+        query = (sa.select(p).select_from(join)
+                 .where(sa.or_(e.c.posting_id.is_(None), e.c.content_hash != p.c.content_hash))
+                 .order_by(p.c.id))
+        if not include_closed:
+            query = query.where(p.c.closed_at.is_(None))
+        with self.engine.connect() as connection:
+            return [_posting(row, True) for row in connection.execute(query)]
+
+    def save_extractions(self, taxonomy_version: str, results: Iterable[tuple[Posting, dict[str, Any]]]) -> int:
+        """Store extraction results (``Extraction.to_dict()``), replacing older ones; batched."""
+        table = schema.extractions
+        saved = 0
+        now = utc_now()
+        rows = (
+            {"posting_id": posting.id, "taxonomy_version": taxonomy_version, "content_hash": posting.content_hash,
+             "education": result.get("education"), "education_or_equivalent": result.get("education_or_equivalent"),
+             "years_experience": result.get("years_experience"), "seniority": result.get("seniority"),
+             "skills": result.get("skills", []), "extracted_at": now}
+            for posting, result in results
+        )
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            with self.engine.begin() as connection:
+                for chunk in _chunks([row["posting_id"] for row in batch], 900):
+                    connection.execute(table.delete().where(
+                        table.c.taxonomy_version == taxonomy_version, table.c.posting_id.in_(chunk)))
+                connection.execute(table.insert(), batch)
+
+        try:
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= BATCH_SIZE:
+                    flush()
+                    saved += len(batch)
+                    batch = []
+            if batch:
+                flush()
+                saved += len(batch)
+        except SQLAlchemyError as error:
+            raise StoreError(f"store {self.location}: cannot write extractions: {_reason(error)}") from None
+        return saved
+
+    def extractions(self, taxonomy_version: str, *, include_closed: bool = False,
+                    include_duplicates: bool = False) -> Iterator[dict[str, Any]]:
+        """Each posting's metadata with its extraction for this taxonomy version (postings without
+        one are left out), streamed in id order."""
+        p, e = schema.postings, schema.extractions
+        query = (sa.select(p.c.id, p.c.title, p.c.company, p.c.url, p.c.locations, p.c.remote, p.c.salary_min,
+                           p.c.salary_max, p.c.salary_currency, p.c.salary_period, p.c.employment_type,
+                           p.c.first_seen, p.c.closed_at, e.c.education, e.c.education_or_equivalent,
+                           e.c.years_experience, e.c.seniority, e.c.skills)
+                 .select_from(p.join(e, sa.and_(e.c.posting_id == p.c.id, e.c.taxonomy_version == taxonomy_version,
+                                                 e.c.content_hash == p.c.content_hash)))
+                 .order_by(p.c.id))
+        if not include_closed:
+            query = query.where(p.c.closed_at.is_(None))
+        if not include_duplicates:
+            query = query.where(p.c.duplicate_of.is_(None))
+        with self.engine.connect() as connection:
+            for row in connection.execution_options(yield_per=2000).execute(query):
+                yield dict(row._mapping)
+
+    def data_version(self) -> str:
+        """Changes whenever postings or extractions change: a key for caches built from the store."""
+        p, e = schema.postings, schema.extractions
+        with self.engine.connect() as connection:
+            posting_state = connection.execute(sa.select(
+                sa.func.count(), sa.func.max(p.c.last_seen), sa.func.max(p.c.closed_at),
+                sa.func.count(p.c.closed_at))).one()
+            extraction_state = connection.execute(sa.select(sa.func.count(), sa.func.max(e.c.extracted_at))).one()
+        return "|".join(str(value) for value in (*posting_state, *extraction_state))
+
     # Crawl runs ----------------------------------------------------------------------------
 
     def start_run(self, sources: list[dict[str, Any]]) -> int:

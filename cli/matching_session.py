@@ -1,0 +1,75 @@
+"""Getting a ranking ready: profile, taxonomy, extracted postings and the cached skill matrix.
+
+The only place that moves data between the store and the matcher.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+import click
+
+from jobmatch.cli.common import home_dir, load_taxonomy, open_store, store_location
+from jobmatch.cli.extraction_runs import fill_extractions
+
+SAMPLE_POSTINGS = files("jobmatch.crawler") / "data" / "sample_postings.jsonl"
+
+
+@dataclass
+class MatchingSession:
+    taxonomy: object
+    profile: object
+    index: object
+    store: object
+    using_sample: bool
+
+
+def prepare(ctx: click.Context, profile_path: str, *, strict: bool = False) -> MatchingSession:
+    from jobmatch.matcher.profile import load_profile
+
+    taxonomy = load_taxonomy()
+    profile = load_profile(profile_path, taxonomy, strict=strict)
+    for warning in profile.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    store = open_store(ctx)
+    using_sample = store.count_postings(include_closed=False) == 0
+    if using_sample:
+        store = _sample_store(ctx)
+        click.echo("The store has no open postings: ranking the bundled illustrative sample "
+                   "(run `jobmatch crawl` or `jobmatch import` for real ones).", err=True)
+    fill_extractions(store, taxonomy)
+    index = _index(store, taxonomy, ctx)
+    return MatchingSession(taxonomy, profile, index, store, using_sample)
+
+
+def _sample_store(ctx: click.Context):
+    from jobmatch.crawler.importing import read_postings
+    from jobmatch.crawler.store import Store
+
+    folder = home_dir() / "cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    store = Store(str(folder / "sample.db"))
+    ctx.call_on_close(store.close)
+    if store.count_postings() == 0:
+        store.upsert_postings(read_postings(str(SAMPLE_POSTINGS), "jsonl").postings)
+    return store
+
+
+def _index(store, taxonomy, ctx: click.Context):
+    """The skill matrix, from the cache when the store and taxonomy have not changed since."""
+    from jobmatch.matcher.index import PostingIndex
+
+    key = f"{store.data_version()}|{taxonomy.version}"
+    where = hashlib.sha1(str(store.location if store.location else store_location(ctx)).encode()).hexdigest()[:12]
+    path = Path(home_dir()) / "cache" / f"index-{where}.pickle"
+    index = PostingIndex.load(path, key)
+    if index is None:
+        index = PostingIndex.from_records(store.extractions(taxonomy.version), key=key)
+        try:
+            index.save(path)
+        except OSError as error:
+            click.echo(f"Warning: could not cache the skill matrix at {path}: {error.strerror or error}", err=True)
+    return index

@@ -1,0 +1,133 @@
+"""``jobmatch skills``, ``jobmatch extract`` and ``jobmatch evaluate``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from jobmatch.cli.common import db_option, load_taxonomy, open_store, print_json
+from jobmatch.cli.extraction_runs import fill_extractions
+
+MAX_INPUT_BYTES = 5 * 1024 * 1024
+
+
+@click.command("skills")
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def skills_command(files: tuple[str, ...], fmt: str) -> None:
+    """Extract the skills that plain-text FILES (or stdin, '-') ask for.
+
+    JSON gives, per input, each skill's id, label, category, requirement level, years and evidence
+    spans (character offsets into the text as read), and the education and years asked for.
+    """
+    from jobmatch.taxonomy.extraction import SkillExtractor
+
+    inputs = [(name, _read_input(name)) for name in (files or ("-",))]
+    taxonomy = load_taxonomy()
+    extractor = SkillExtractor(taxonomy)
+    results = []
+    for (name, text), extraction in zip(inputs, extractor.extract_many((t, None, None) for _, t in inputs),
+                                        strict=True):
+        data = extraction.to_dict(taxonomy)
+        results.append({"source": name, "skills": data["skills"], "education": data["education"],
+                        "years_experience": data["years_experience"]})
+        if fmt == "table":
+            _print_table(name, text, data)
+    if fmt == "json":
+        print_json(results)
+
+
+def _read_input(name: str) -> str:
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    else:
+        try:
+            with open(name, "rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
+        except FileNotFoundError:
+            raise click.ClickException(f"{name}: no such file") from None
+        except IsADirectoryError:
+            raise click.ClickException(f"{name}: is a directory, not a file") from None
+        except PermissionError:
+            raise click.ClickException(f"{name}: permission denied") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise click.ClickException(f"{name}: larger than {MAX_INPUT_BYTES // 2**20} MB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise click.ClickException(f"{name}:{line}: not valid UTF-8 (byte {error.start})") from None
+
+
+def _print_table(name: str, text: str, data: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{name}: {len(data['skills'])} skill(s)", title_justify="left")
+    for column in ("skill", "category", "requirement", "years", "evidence"):
+        table.add_column(column, overflow="fold")
+    for skill in data["skills"]:
+        evidence = Text()
+        if skill["spans"]:
+            start, end = skill["spans"][0]
+            left = " ".join(text[max(0, start - 30):start].split()[-5:])
+            right = " ".join(text[end:end + 30].split()[:5])
+            evidence.append(f"…{left} " if left else "")
+            evidence.append(text[start:end], style="bold reverse")
+            evidence.append(f" {right}…" if right else "")
+        table.add_row(skill["label"], skill["category"], skill["requirement"],
+                      "" if skill["years"] is None else f"{skill['years']:g}", evidence)
+    console = Console()
+    console.print(table)
+    console.print(f"education: {data['education'] or 'not stated'}; years of experience: "
+                  f"{'not stated' if data['years_experience'] is None else format(data['years_experience'], 'g')}")
+
+
+@click.command("extract")
+@db_option
+@click.pass_context
+def extract_command(ctx: click.Context) -> None:
+    """Extract skills for the stored postings that lack them for the current taxonomy version."""
+    store = open_store(ctx)
+    taxonomy = load_taxonomy()
+    count = fill_extractions(store, taxonomy)
+    click.echo(f"Extracted {count} posting(s); taxonomy version {taxonomy.version}.", err=True)
+
+
+@click.command("evaluate")
+@click.argument("data_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--split", default="dev", show_default=True, help="Which split to score (train or dev).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def evaluate_command(data_dir: str, split: str, fmt: str) -> None:
+    """Score skill extraction on SkillSpan-format data in DATA_DIR (Zhang et al., NAACL 2022).
+
+    Reports, for each source (tech, house): strict KNOWLEDGE span precision/recall/F1, skill
+    precision at the posting level and knowledge-item recall.
+    """
+    import time
+
+    from jobmatch.taxonomy.evaluation import read_skillspan, score
+    from jobmatch.taxonomy.extraction import SkillExtractor
+
+    postings = read_skillspan(data_dir, split)
+    extractor = SkillExtractor(load_taxonomy())
+    started = time.perf_counter()
+    scores = score(extractor, postings)
+    elapsed = time.perf_counter() - started
+    if fmt == "json":
+        print_json({"split": split, "seconds": round(elapsed, 2), "scores": scores})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    measures = ["postings", "strict_knowledge_precision", "strict_knowledge_recall", "strict_knowledge_f1",
+                "skill_precision", "knowledge_item_recall"]
+    table = Table(title=f"SkillSpan {split} ({elapsed:.1f} s)")
+    table.add_column("measure")
+    for source in scores:
+        table.add_column(source, justify="right")
+    for measure in measures:
+        table.add_row(measure, *(f"{scores[s][measure]:g}" for s in scores))
+    Console().print(table)

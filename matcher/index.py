@@ -1,0 +1,145 @@
+"""The postings as a matrix over taxonomy skill ids, TF-IDF weighted (scikit-learn).
+
+Rows are postings, columns skills. A cell holds the requirement level's weight (required counts
+more than preferred); scikit-learn's TfidfTransformer then lowers skills every posting asks for and
+raises rare, telling ones, and L1-normalises each row so a posting's weights sum to 1: a profile's
+score is the share of the posting's weighted demand it covers. Built once per store and taxonomy
+version and cached on disk (``save``/``load``).
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
+
+LEVEL_CODES = {"preferred": 1, "unspecified": 2, "required": 3}
+LEVEL_NAMES = {code: name for name, code in LEVEL_CODES.items()}
+LEVEL_WEIGHTS = {1: 0.35, 2: 0.6, 3: 1.0}
+EDUCATION_CODES = {"none": 0, "bachelor": 1, "master": 2, "phd": 3}
+CACHE_FORMAT = 1
+
+
+@dataclass
+class PostingIndex:
+    """Postings (metadata arrays) and their skill matrix, ready for vectorised scoring."""
+
+    ids: list[str]
+    titles: list[str]
+    companies: list[str]
+    urls: list[str]
+    locations: list[list[str]]
+    first_seen: list[str]
+    remote: np.ndarray  # 1 remote, 0 on-site, -1 unknown
+    salary_min: np.ndarray
+    salary_max: np.ndarray
+    salary_currency: list[str]
+    salary_period: list[str]
+    years: np.ndarray  # overall years asked, nan when unstated
+    education: np.ndarray  # EDUCATION_CODES, -1 when unstated
+    equivalent: np.ndarray  # "or equivalent experience" accepted
+    skill_ids: list[str]
+    levels: sp.csr_matrix  # LEVEL_CODES per (posting, skill)
+    skill_years: sp.csr_matrix  # years asked per (posting, skill), 0 when unstated
+    weights: sp.csr_matrix = field(init=False)  # TF-IDF weighted, rows sum to 1
+    idf: np.ndarray = field(init=False)
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        self.column = {skill_id: i for i, skill_id in enumerate(self.skill_ids)}
+        self._weigh()
+
+    def _weigh(self) -> None:
+        level_weight = self.levels.copy().astype(np.float64)
+        level_weight.data = np.vectorize(LEVEL_WEIGHTS.get, otypes=[np.float64])(self.levels.data) \
+            if self.levels.nnz else level_weight.data
+        if self.levels.shape[0] == 0 or self.levels.shape[1] == 0:
+            self.idf = np.ones(self.levels.shape[1])
+            self.weights = level_weight.tocsr()
+            return
+        transformer = TfidfTransformer(norm="l1", smooth_idf=True, sublinear_tf=False).fit(level_weight)
+        self.idf = transformer.idf_
+        self.weights = transformer.transform(level_weight).tocsr()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict[str, Any]], key: str = "") -> PostingIndex:
+        """Build from the store's rows (posting metadata plus its extraction)."""
+        columns: dict[str, int] = {}
+        rows, cols, codes, years_asked = [], [], [], []
+        meta: dict[str, list[Any]] = {name: [] for name in (
+            "ids", "titles", "companies", "urls", "locations", "first_seen", "remote", "salary_min", "salary_max",
+            "salary_currency", "salary_period", "years", "education", "equivalent")}
+        for row_number, record in enumerate(records):
+            meta["ids"].append(record["id"])
+            meta["titles"].append(record.get("title") or "")
+            meta["companies"].append(record.get("company") or "")
+            meta["urls"].append(record.get("url") or "")
+            meta["locations"].append(list(record.get("locations") or []))
+            meta["first_seen"].append(record.get("first_seen") or "")
+            remote = record.get("remote")
+            meta["remote"].append(-1 if remote is None else int(bool(remote)))
+            meta["salary_min"].append(_number(record.get("salary_min")))
+            meta["salary_max"].append(_number(record.get("salary_max")))
+            meta["salary_currency"].append((record.get("salary_currency") or "").upper())
+            meta["salary_period"].append((record.get("salary_period") or "").lower())
+            meta["years"].append(_number(record.get("years_experience")))
+            meta["education"].append(EDUCATION_CODES.get(record.get("education") or "", -1))
+            meta["equivalent"].append(bool(record.get("education_or_equivalent")))
+            for skill in record.get("skills") or []:
+                column = columns.setdefault(skill["id"], len(columns))
+                rows.append(row_number)
+                cols.append(column)
+                codes.append(LEVEL_CODES.get(skill.get("requirement"), 2))
+                years_asked.append(float(skill.get("years") or 0.0))
+        shape = (len(meta["ids"]), len(columns))
+        levels = sp.csr_matrix((np.array(codes, dtype=np.int8), (rows, cols)), shape=shape)
+        levels.sum_duplicates()
+        skill_years = sp.csr_matrix((np.array(years_asked), (rows, cols)), shape=shape)
+        return cls(
+            ids=meta["ids"], titles=meta["titles"], companies=meta["companies"], urls=meta["urls"],
+            locations=meta["locations"], first_seen=meta["first_seen"],
+            remote=np.array(meta["remote"], dtype=np.int8),
+            salary_min=np.array(meta["salary_min"], dtype=np.float64),
+            salary_max=np.array(meta["salary_max"], dtype=np.float64),
+            salary_currency=meta["salary_currency"], salary_period=meta["salary_period"],
+            years=np.array(meta["years"], dtype=np.float64),
+            education=np.array(meta["education"], dtype=np.int8),
+            equivalent=np.array(meta["equivalent"], dtype=bool),
+            skill_ids=sorted(columns, key=columns.get), levels=levels, skill_years=skill_years, key=key,
+        )
+
+    def save(self, path: Path) -> None:
+        """Write the index atomically (a temp file renamed into place)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        with open(temporary, "wb") as handle:
+            pickle.dump((CACHE_FORMAT, self), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+
+    @staticmethod
+    def load(path: Path, key: str) -> PostingIndex | None:
+        """The cached index if it was built for ``key`` (store and taxonomy version), else None."""
+        try:
+            with open(path, "rb") as handle:
+                version, index = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
+            return None
+        if version != CACHE_FORMAT or not isinstance(index, PostingIndex) or index.key != key:
+            return None
+        return index
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value) if value is not None else np.nan
+    except (TypeError, ValueError):
+        return np.nan

@@ -1,0 +1,340 @@
+"""Scoring postings for a profile, explaining each score, and finding the gaps worth closing.
+
+score = skill coverage x (1 - penalties). Skill coverage is the TF-IDF weighted share of what the
+posting asks for that the profile holds (a related skill earns partial credit). Penalties come from
+years and education asked versus held, and from the preferences (location, remote, salary,
+titles); excluded companies are filtered out. Every part is reported, so a score can be read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from jobmatch.matcher.index import EDUCATION_CODES, LEVEL_NAMES, PostingIndex
+from jobmatch.matcher.profile import Profile
+from jobmatch.taxonomy.model import Taxonomy
+
+RELATED_CREDIT = 0.5
+MATCH_THRESHOLD = 0.5
+PERIOD_TO_YEAR = {"year": 1, "yearly": 1, "annual": 1, "month": 12, "monthly": 12, "week": 52, "weekly": 52,
+                  "day": 260, "daily": 260, "hour": 2080, "hourly": 2080}
+
+
+@dataclass
+class Contribution:
+    skill: str
+    requirement: str
+    points: float  # share of the final score, 0..100
+    credit: float  # 1 held, <1 related or fewer years
+    via: str | None = None  # the held skill that earned partial credit
+
+
+@dataclass
+class Match:
+    rank: int
+    index: int
+    id: str
+    title: str
+    company: str
+    url: str
+    score: float  # 0..100
+    skill_coverage: float  # 0..100 before penalties
+    matched: list[str]
+    partial: list[Contribution]
+    missing_required: list[str]
+    missing_preferred: list[str]
+    missing_other: list[str]
+    contributions: list[Contribution]
+    penalties: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank, "id": self.id, "title": self.title, "company": self.company, "url": self.url,
+            "score": self.score, "matched": self.matched, "missing_required": self.missing_required,
+            "missing_preferred": self.missing_preferred, "missing_unspecified": self.missing_other,
+            "skill_coverage": self.skill_coverage,
+            "partial": [{"id": c.skill, "via": c.via, "credit": c.credit} for c in self.partial],
+            "contributions": [{"id": c.skill, "requirement": c.requirement, "points": c.points, "credit": c.credit,
+                               **({"via": c.via} if c.via else {})} for c in self.contributions],
+            "penalties": self.penalties,
+        }
+
+
+@dataclass
+class Ranking:
+    matches: list[Match]
+    considered: int
+    filtered: dict[str, int] = field(default_factory=dict)
+    scores: np.ndarray | None = None  # every posting's final score (0..1), filtered ones at -1
+
+
+class Matcher:
+    """Scores one profile against a PostingIndex. Deterministic: ties break on posting id."""
+
+    def __init__(self, index: PostingIndex, taxonomy: Taxonomy, profile: Profile):
+        self.index = index
+        self.taxonomy = taxonomy
+        self.profile = profile
+        self.credit, self.via = self._credit_vector()
+        self.multiplier, self.penalty_parts, self.excluded = self._penalties()
+        self.coverage = self._coverage()
+        self.scores = np.where(self.excluded, -1.0, self.coverage * self.multiplier)
+
+    # Skills ---------------------------------------------------------------------------------
+
+    def _credit_vector(self) -> tuple[np.ndarray, dict[str, str]]:
+        """Per skill column: 1 for a held skill (scaled by level), partial for a linked one."""
+        credit = np.zeros(len(self.index.skill_ids))
+        via: dict[str, str] = {}
+        held = self.profile.skills
+        for skill_id, skill in held.items():
+            column = self.index.column.get(skill_id)
+            if column is not None:
+                credit[column] = max(credit[column], skill.strength)
+        for skill_id, skill in sorted(held.items()):
+            for neighbour in sorted(self.taxonomy.neighbours(skill_id)):
+                column = self.index.column.get(neighbour)
+                if column is not None and neighbour not in held and credit[column] < RELATED_CREDIT * skill.strength:
+                    credit[column] = RELATED_CREDIT * skill.strength
+                    via[neighbour] = skill_id
+        return credit, via
+
+    def _coverage(self) -> np.ndarray:
+        weights = self.index.weights
+        coverage = np.asarray(weights @ self.credit).ravel()
+        # A skill asked for with more years than the profile holds earns less.
+        for skill_id, skill in self.profile.skills.items():
+            column = self.index.column.get(skill_id)
+            if column is None or skill.years is None:
+                continue
+            asked = self.index.skill_years[:, column].tocoo()
+            short = asked.data > skill.years
+            if not short.any():
+                continue
+            rows = asked.row[short]
+            factor = 0.5 + 0.5 * skill.years / asked.data[short]
+            cell = np.asarray(weights[rows, column].todense()).ravel()
+            coverage[rows] -= cell * self.credit[column] * (1 - factor)
+        return np.clip(coverage, 0.0, 1.0)
+
+    # Penalties and filters ----------------------------------------------------------------
+
+    def _penalties(self) -> tuple[np.ndarray, list[tuple[str, np.ndarray, str]], np.ndarray]:
+        index, profile, prefs = self.index, self.profile, self.profile.preferences
+        n = len(index)
+        parts: list[tuple[str, np.ndarray, str]] = []
+        if profile.years_experience is not None:
+            gap = np.nan_to_num(index.years - profile.years_experience, nan=0.0)
+            parts.append(("experience", np.clip(0.06 * gap, 0.0, 0.3), "asks {years:g}+ years; you have "
+                          f"{profile.years_experience:g}"))
+        if profile.education is not None:
+            held = EDUCATION_CODES[profile.education]
+            below = (index.education > held) & (index.education >= 0)
+            parts.append(("education", np.where(below, np.where(index.equivalent, 0.05, 0.15), 0.0),
+                          "asks for a {education} degree"))
+        if prefs.remote:
+            on_site = index.remote == 0
+            parts.append(("remote", np.where(on_site & ~self._location_ok(), 0.2, 0.0), "not remote"))
+        if prefs.locations:
+            elsewhere = ~self._location_ok() & ~((index.remote == 1) & (prefs.remote is not False))
+            has_location = np.array([bool(locs) for locs in index.locations], dtype=bool)
+            parts.append(("location", np.where(elsewhere & has_location, 0.25, 0.0),
+                          "located outside your preferred locations"))
+        if prefs.min_salary is not None:
+            parts.append(("salary", np.where(self._salary_below(), 0.2, 0.0), "pays below your minimum"))
+        if prefs.titles:
+            wanted = [set(_words(title)) for title in prefs.titles]
+            fits = np.array([any(w and w <= set(_words(t)) for w in wanted) for t in index.titles], dtype=bool)
+            parts.append(("title", np.where(fits, 0.0, 0.1), "title is not one you asked for"))
+        multiplier = np.ones(n)
+        for _, penalty, _ in parts:
+            multiplier *= 1.0 - penalty
+        excluded = np.zeros(n, dtype=bool)
+        if prefs.exclude_companies:
+            names = {_fold(c) for c in prefs.exclude_companies}
+            excluded = np.array([_fold(c) in names for c in index.companies], dtype=bool)
+        return multiplier, parts, excluded
+
+    def _location_ok(self) -> np.ndarray:
+        wanted = [_fold(loc) for loc in self.profile.preferences.locations]
+        if not wanted:
+            return np.ones(len(self.index), dtype=bool)
+        return np.array([any(w in _fold(loc) or _fold(loc) in w for w in wanted for loc in locs if loc)
+                         for locs in self.index.locations], dtype=bool)
+
+    def _salary_below(self) -> np.ndarray:
+        prefs = self.profile.preferences
+        top = np.where(np.isnan(self.index.salary_max), self.index.salary_min, self.index.salary_max)
+        yearly = np.array([PERIOD_TO_YEAR.get(p, 1) for p in self.index.salary_period], dtype=np.float64)
+        top = top * yearly
+        if prefs.min_salary_currency:
+            same = np.array([c in ("", prefs.min_salary_currency) for c in self.index.salary_currency], dtype=bool)
+        else:
+            same = np.ones(len(self.index), dtype=bool)
+        return ~np.isnan(top) & same & (top < prefs.min_salary)
+
+    # Results ----------------------------------------------------------------------------------
+
+    def rank(self, top: int | None = 20) -> Ranking:
+        order = sorted(np.flatnonzero(self.scores >= 0), key=lambda i: (-round(float(self.scores[i]), 6),
+                                                                         self.index.ids[i]))
+        chosen = order if top is None else order[:top]
+        matches = [self.explain(row, rank) for rank, row in enumerate(chosen, start=1)]
+        return Ranking(matches=matches, considered=len(order),
+                       filtered={"excluded_company": int(self.excluded.sum())}, scores=self.scores)
+
+    def explain(self, row: int, rank: int = 0) -> Match:
+        index = self.index
+        start, end = index.levels.indptr[row], index.levels.indptr[row + 1]
+        columns = index.levels.indices[start:end]
+        codes = index.levels.data[start:end]
+        weights = index.weights[row].toarray().ravel()
+        multiplier = float(self.multiplier[row])
+        contributions, partial = [], []
+        matched, missing = [], {"required": [], "preferred": [], "unspecified": []}
+        for column, code in sorted(zip(columns, codes, strict=True), key=lambda cc: (-weights[cc[0]], cc[0])):
+            skill_id = index.skill_ids[column]
+            level = LEVEL_NAMES[int(code)]
+            credit = float(self.credit[column])
+            if credit <= 0:
+                missing[level].append(skill_id)
+                continue
+            asked_years = float(index.skill_years[row, column])
+            held = self.profile.skills.get(skill_id)
+            if held and held.years is not None and asked_years > held.years:
+                credit *= 0.5 + 0.5 * held.years / asked_years
+            contribution = Contribution(skill_id, level, round(100 * weights[column] * credit * multiplier, 2),
+                                        round(credit, 3), self.via.get(skill_id))
+            contributions.append(contribution)
+            if skill_id in self.profile.skills:
+                matched.append(skill_id)
+            else:
+                partial.append(contribution)
+        penalties = []
+        for name, values, template in self.penalty_parts:
+            if values[row] > 0:
+                reason = template.format(years=float(index.years[row]) if not np.isnan(index.years[row]) else 0,
+                                         education=_education_name(int(index.education[row])))
+                penalties.append({"kind": name, "reason": reason, "factor": round(1 - float(values[row]), 3)})
+        return Match(
+            rank=rank, index=row, id=index.ids[row], title=index.titles[row], company=index.companies[row],
+            url=index.urls[row], score=round(100 * max(float(self.scores[row]), 0.0), 2),
+            skill_coverage=round(100 * float(self.coverage[row]), 2), matched=matched, partial=partial,
+            missing_required=missing["required"], missing_preferred=missing["preferred"],
+            missing_other=missing["unspecified"], contributions=contributions, penalties=penalties,
+        )
+
+
+@dataclass
+class Gap:
+    id: str
+    label: str
+    category: str
+    postings: int  # open postings that ask for it
+    required_by: int
+    unlocks: int  # postings that would pass the threshold with it
+    gain: float  # total score the ranking would gain, in points
+    resources: list[dict[str, Any]]
+    prerequisite_of: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "category": self.category, "postings": self.postings,
+                "required_by": self.required_by, "unlocks": self.unlocks, "gain": self.gain,
+                "resources": self.resources, "prerequisite_of": self.prerequisite_of}
+
+
+@dataclass
+class Readiness:
+    overall: float
+    by_category: dict[str, float]
+    guide_categories: list[str]
+    demand_by_category: dict[str, float]
+
+
+def find_gaps(matcher: Matcher, *, threshold: float = MATCH_THRESHOLD, limit: int = 15) -> list[Gap]:
+    """Missing skills ordered by how many postings each would lift over the threshold."""
+    index, taxonomy = matcher.index, matcher.taxonomy
+    weights = index.weights.tocsc()
+    levels = index.levels.tocsc()
+    scores = matcher.scores
+    active = ~matcher.excluded
+    gaps = []
+    for column, skill_id in enumerate(index.skill_ids):
+        if skill_id in matcher.profile.skills or skill_id not in taxonomy.skills:
+            continue
+        start, end = weights.indptr[column], weights.indptr[column + 1]
+        rows = weights.indices[start:end]
+        keep = active[rows]
+        rows = rows[keep]
+        if rows.size == 0:
+            continue
+        added = weights.data[start:end][keep] * (1 - matcher.credit[column]) * matcher.multiplier[rows]
+        before = scores[rows]
+        after = np.minimum(before + added, 1.0)
+        unlocks = int(((before < threshold) & (after >= threshold)).sum())
+        required = int((levels.data[levels.indptr[column]:levels.indptr[column + 1]][keep] == 3).sum())
+        skill = taxonomy.skills[skill_id]
+        gaps.append(Gap(skill_id, skill.label, skill.category, int(rows.size), required, unlocks,
+                        round(float(100 * added.sum()), 2), [r.to_dict() for r in skill.resources]))
+    gaps.sort(key=lambda g: (-g.unlocks, -g.gain, g.id))
+    return _prerequisites_first(gaps[:limit], taxonomy)
+
+
+def _prerequisites_first(gaps: list[Gap], taxonomy: Taxonomy) -> list[Gap]:
+    """Move a gap's broader skill (its prerequisite) in front of it when both are gaps."""
+    by_id = {g.id: g for g in gaps}
+    ordered: list[Gap] = []
+    placed: set[str] = set()
+
+    def place(gap: Gap, trail: tuple[str, ...] = ()) -> None:
+        if gap.id in placed or gap.id in trail:
+            return
+        for broader in taxonomy.skills[gap.id].broader:
+            if broader in by_id:
+                by_id[broader].prerequisite_of.append(gap.id)
+                place(by_id[broader], (*trail, gap.id))
+        placed.add(gap.id)
+        ordered.append(gap)
+
+    for gap in gaps:
+        place(gap)
+    return ordered
+
+
+def readiness(matcher: Matcher) -> Readiness:
+    """The share of the market's demand (level-weighted) the profile covers, overall and per category."""
+    index, taxonomy = matcher.index, matcher.taxonomy
+    active = ~matcher.excluded
+    levels = index.levels[active] if active.size else index.levels
+    demand_matrix = levels.copy().astype(np.float64)
+    demand_matrix.data = np.where(levels.data == 3, 1.0, np.where(levels.data == 2, 0.6, 0.35))
+    demand = np.asarray(demand_matrix.sum(axis=0)).ravel()
+    covered = demand * np.minimum(matcher.credit, 1.0)
+    by_category: dict[str, float] = {}
+    demand_by_category: dict[str, float] = {}
+    categories = np.array([taxonomy.skills[s].category if s in taxonomy.skills else "" for s in index.skill_ids])
+    for category in sorted(set(categories) - {""}):
+        mask = categories == category
+        total = demand[mask].sum()
+        if total > 0:
+            by_category[category] = round(float(covered[mask].sum() / total), 3)
+            demand_by_category[category] = round(float(total), 1)
+    overall = round(float(covered.sum() / demand.sum()), 3) if demand.sum() else 0.0
+    guide = sorted(c.id for c in taxonomy.categories.values() if c.origin == "guide")
+    return Readiness(overall, by_category, guide, demand_by_category)
+
+
+def _education_name(code: int) -> str:
+    return {value: key for key, value in EDUCATION_CODES.items()}.get(code, "")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9+#]+", text.lower())
+
+
+def _fold(text: str) -> str:
+    return " ".join(_words(text))
