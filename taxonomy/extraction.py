@@ -40,7 +40,7 @@ _CONTEXT_AFTER = {"language", "languages", "programming", "developer", "develope
 _CONTEXT_BEFORE = {"in", "with", "using", "of", "microsoft", "ms", "advanced", "proficient", "golang",
                    "apache", "modern", "written", "write", "writing", "program", "programming", "knowing"}
 _REJECT_NEXT = {"&", "-", "'s", "’s", "&d", "to", "at", "ahead", "live", "beyond", "further"}
-_TECH_LINE = re.compile(r"^\s*(technologies|tech stack|stack|tools|skills|keywords|tags)\s*:?\s*$", re.I)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -210,7 +210,8 @@ class SkillExtractor:
 def _clean_input(text: str) -> str:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    return text[:MAX_TEXT_CHARS]
+    # Lone surrogates cannot be encoded; one replacement character each keeps every offset.
+    return _SURROGATE.sub("\ufffd", text[:MAX_TEXT_CHARS])
 
 
 def _clause_end(text: str, start: int) -> int:

@@ -44,8 +44,9 @@ YEARS = re.compile(
 _EXPERIENCE_NEAR = re.compile(r"\b(experience|exp\b|background|working|work|professional|industry|hands-on)",
                               re.I)
 _DEGREE_CONTEXT = re.compile(
-    r"\b(degree|diploma|graduate|in (computer|a related|a quantitative|a technical|related|math|stat|"
-    r"engineering|physics|cs\b|data|machine|electrical|economics|science)|field|or equivalent|equivalent)\b", re.I)
+    r"\b(degree|diploma|graduate|field|or equivalent|equivalent)\b|\bin (computer|a related|a quantitative|"
+    r"a technical|related|math|stat|engineering|physics|cs\b|data|machine|electrical|economics|science|"
+    r"operations research|informatics|bioinformatics|artificial)", re.I)
 _PHD = re.compile(r"\b(ph\.?\s?d\.?|doctorate|doctoral)(?![a-z])", re.I)
 _MASTER = re.compile(r"\b(master'?s?|masters|m\.\s?sc?\.?|msc|m\.s\.|ms|m\.eng|meng|mba|postgraduate)(?![a-z])",
                      re.I)
