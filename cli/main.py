@@ -18,6 +18,7 @@ from jobmatch.cli.common import EXIT_ERROR, USER_ERRORS, db_option
 
 # name -> (module in jobmatch.cli, attribute, one-line help shown by --help without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "crawl": ("crawl_command", "crawl_command", "Crawl the job boards in a sources file into the store."),
     "import": ("postings_commands", "import_command", "Add postings from JSONL, CSV or JobSpy CSV files."),
     "postings": ("postings_commands", "postings_group", "List and export the stored postings."),
     "skills": ("skills_commands", "skills_command", "Extract the skills that text files (or stdin) ask for."),

@@ -1,0 +1,78 @@
+"""Greenhouse Job Board API: ``GET /v1/boards/{token}/jobs?content=true``, the whole board at once.
+
+``content`` is HTML escaped into entities (``&lt;p&gt;``): unescaped once, then parsed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jobmatch.crawler.boards.fields import (
+    BoardPage,
+    as_dict,
+    as_list,
+    description_text,
+    employment_type,
+    identifier,
+    iso_datetime,
+    mentions_remote,
+    number,
+    one_line,
+    require_list,
+    seniority_from_title,
+    unique,
+)
+from jobmatch.crawler.posting import Posting, fold
+
+
+def jobs_path(board: str) -> str:
+    return f"/v1/boards/{board}/jobs?content=true"
+
+
+def parse_jobs(data: Any, *, source: str, company: str | None = None) -> BoardPage:
+    """Every job of one board response."""
+    page = BoardPage()
+    for job in require_list(data, "jobs", "greenhouse"):
+        page.entries += 1
+        posting = parse_job(job, source=source, company=company)
+        if posting is None:
+            page.dropped += 1
+        else:
+            page.postings.append(posting)
+    total = as_dict(as_dict(data).get("meta")).get("total")
+    page.total = total if isinstance(total, int) and not isinstance(total, bool) else None
+    return page
+
+
+def parse_job(job: Any, *, source: str, company: str | None = None) -> Posting | None:
+    if not isinstance(job, dict):
+        return None
+    title = one_line(job.get("title"))
+    job_id = identifier(job.get("id"))
+    if not title or not job_id:
+        return None
+    location = one_line(as_dict(job.get("location")).get("name"))
+    offices = [one_line(as_dict(office).get("location")) or one_line(as_dict(office).get("name"))
+               for office in as_list(job.get("offices"))]
+    locations = unique([location] if location else offices)
+    metadata = {fold(str(as_dict(item).get("name") or "")): as_dict(item).get("value")
+                for item in as_list(job.get("metadata"))}
+    salary = next((as_dict(r) for r in as_list(job.get("pay_input_ranges")) if isinstance(r, dict)), {})
+    low, high = number(salary.get("min_cents")), number(salary.get("max_cents"))
+    return Posting(
+        title=title,
+        description=description_text(job.get("content"), escaped=True),
+        source=source,
+        source_id=job_id,
+        url=identifier(job.get("absolute_url")),
+        company=one_line(job.get("company_name")) or company,
+        locations=locations,
+        remote=mentions_remote(location, *offices),
+        salary_min=low / 100 if low else None,
+        salary_max=high / 100 if high else None,
+        salary_currency=identifier(salary.get("currency_type")),
+        salary_period="year" if low or high else None,
+        employment_type=employment_type(metadata.get("employment type") or metadata.get("employment")),
+        seniority=seniority_from_title(title),
+        posted_at=iso_datetime(job.get("first_published")) or iso_datetime(job.get("updated_at")),
+    )

@@ -1,0 +1,95 @@
+"""RSS 2.0 and Atom feeds of job ads: ``item`` (title, link, description, pubDate, guid) or ``entry``.
+
+Parsed with lxml without network access or entity expansion (a feed is untrusted input).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from jobmatch.crawler.boards.fields import (
+    BoardFormatError,
+    BoardPage,
+    description_text,
+    identifier,
+    iso_datetime,
+    one_line,
+    seniority_from_title,
+)
+from jobmatch.crawler.posting import Posting
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+
+
+def parse_feed(body: bytes, *, feed_url: str, source: str, company: str | None = None) -> BoardPage:
+    """Every item or entry of a feed."""
+    try:
+        root = etree.fromstring(body, parser=_parser())
+    except etree.XMLSyntaxError as error:
+        raise BoardFormatError(f"rss: not XML: {error}") from None
+    if root is None or etree.QName(root).localname not in ("rss", "feed", "RDF"):
+        raise BoardFormatError("rss: not an RSS or Atom feed")
+    page = BoardPage()
+    atom = etree.QName(root).localname == "feed"
+    for node in root.iter("{*}entry" if atom else "{*}item"):
+        page.entries += 1
+        posting = _atom_entry(node, source, company) if atom else _rss_item(node, source, company)
+        if posting is None:
+            page.dropped += 1
+        else:
+            page.postings.append(posting)
+    return page
+
+
+def _child_text(node: Any, name: str) -> str | None:
+    child = node.find(f"{{*}}{name}")
+    if child is None:
+        child = node.find(name)
+    if child is None:
+        return None
+    return "".join(child.itertext()) or None
+
+
+def _rss_item(node: Any, source: str, company: str | None) -> Posting | None:
+    title = one_line(_child_text(node, "title"))
+    if not title:
+        return None
+    link = identifier(_child_text(node, "link"))
+    description = _child_text(node, "encoded") or _child_text(node, "description")
+    return Posting(
+        title=title,
+        description=description_text(description),
+        source=source,
+        source_id=identifier(_child_text(node, "guid")),
+        url=link,
+        company=company,
+        seniority=seniority_from_title(title),
+        posted_at=iso_datetime(_child_text(node, "pubDate")) or iso_datetime(_child_text(node, "date")),
+    )
+
+
+def _atom_entry(node: Any, source: str, company: str | None) -> Posting | None:
+    title = one_line(_child_text(node, "title"))
+    if not title:
+        return None
+    link = None
+    for candidate in node.findall("{*}link"):
+        if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
+            link = candidate.get("href").strip()
+            break
+    author = node.find("{*}author")
+    author_name = one_line(_child_text(author, "name")) if author is not None else None
+    return Posting(
+        title=title,
+        description=description_text(_child_text(node, "content") or _child_text(node, "summary")),
+        source=source,
+        source_id=identifier(_child_text(node, "id")),
+        url=link,
+        company=company or author_name,
+        seniority=seniority_from_title(title),
+        posted_at=iso_datetime(_child_text(node, "published")) or iso_datetime(_child_text(node, "updated")),
+    )

@@ -1,0 +1,125 @@
+"""The crawl lock: one crawl per store at a time; a lock left by a killed crawl is taken over.
+
+The lock is a file holding the owner's pid, host and start time, held with an exclusive ``flock``
+while the crawl runs. The kernel drops the flock when its process dies, however it dies (SIGKILL
+included), so a lock file whose flock can be taken again is stale, whatever it says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+from pathlib import Path
+from typing import IO, Any
+
+from jobmatch.crawler.errors import CrawlerError
+from jobmatch.crawler.store import utc_now
+
+try:
+    import fcntl
+except ImportError:  # Windows: fall back to checking the pid
+    fcntl = None  # type: ignore[assignment]
+
+
+class CrawlLockedError(CrawlerError):
+    """Another crawl of the same store is running."""
+
+
+def lock_path_for(store_location: str, home: Path) -> Path:
+    """Beside a SQLite file; under the home folder for a database URL."""
+    if "://" in store_location:
+        digest = hashlib.sha1(store_location.encode("utf-8")).hexdigest()[:12]
+        return home / f"crawl-{digest}.lock"
+    path = Path(store_location).expanduser()
+    return path.with_name(path.name + ".crawl-lock")
+
+
+class CrawlLock:
+    """``with CrawlLock(path) as lock:``; ``lock.stale_owner`` tells whose stale lock was taken over."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.handle: IO[str] | None = None
+        self.stale_owner: dict[str, Any] | None = None
+
+    def acquire(self) -> CrawlLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _attempt in range(5):
+            handle = self._try_acquire()
+            # A crawl finishing in between unlinks the file we locked: lock the new one instead.
+            if _same_file(handle, self.path):
+                self.handle = handle
+                return self
+            handle.close()
+        raise CrawlLockedError(f"cannot take the lock file {self.path}: it keeps being replaced")
+
+    def _try_acquire(self) -> IO[str]:
+        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open while locked
+        try:
+            handle.seek(0)
+            previous = _read_owner(handle.read())
+            if fcntl is not None:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise CrawlLockedError(_busy_message(self.path, previous)) from None
+            elif previous and _alive(previous):
+                raise CrawlLockedError(_busy_message(self.path, previous))
+            self.stale_owner = previous or None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started_at": utc_now()}))
+            handle.flush()
+        except BaseException:
+            handle.close()
+            raise
+        return handle
+
+    def release(self) -> None:
+        if self.handle is None:
+            return
+        try:
+            self.path.unlink(missing_ok=True)
+        finally:
+            self.handle.close()  # closing drops the flock
+            self.handle = None
+
+    def __enter__(self) -> CrawlLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _same_file(handle: IO[str], path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+    except FileNotFoundError:
+        return False
+
+
+def _read_owner(text: str) -> dict[str, Any]:
+    try:
+        owner = json.loads(text)
+    except ValueError:
+        return {"unreadable": text[:100]} if text.strip() else {}
+    return owner if isinstance(owner, dict) else {}
+
+
+def _alive(owner: dict[str, Any]) -> bool:
+    if owner.get("host") != socket.gethostname() or not isinstance(owner.get("pid"), int):
+        return False
+    try:
+        os.kill(owner["pid"], 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _busy_message(path: Path, owner: dict[str, Any]) -> str:
+    who = f"pid {owner.get('pid')} since {owner.get('started_at')}" if owner.get("pid") else "another process"
+    return f"another crawl of this store is running ({who}; lock file {path})"

@@ -1,0 +1,24 @@
+"""Greenhouse boards: one request returns the whole board with content."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import scrapy
+
+from jobmatch.crawler.boards import greenhouse
+from jobmatch.crawler.sources import Source
+from jobmatch.crawler.spiders.board_spider import BoardSpider
+
+
+class GreenhouseSpider(BoardSpider):
+    name = "greenhouse"
+    board_type = "greenhouse"
+
+    def first_requests(self, source: Source) -> Iterator[scrapy.Request]:
+        yield self.fetch(source, source.api_url(greenhouse.jobs_path(source.key or "")), "parse_board")
+
+    def parse_board(self, response: scrapy.http.Response, source: Source) -> Iterator[Any]:
+        page = greenhouse.parse_jobs(self.read_json(response), source=source.name, company=source.company_name or source.key)
+        yield from self.keep(source, page)
