@@ -171,7 +171,8 @@ def salary_from_text(text: Any) -> tuple[float | None, float | None, str | None,
         currency = match.group(1).upper() if match else None
     amounts = []
     for digits, thousands in _AMOUNT.findall(text):
-        amount = number(digits.replace(",", "") if re.search(r",\d{3}", digits) else digits.replace(",", "."))
+        grouped = re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", digits)  # 60,000 or 60.000
+        amount = number(re.sub(r"[.,]", "", digits) if grouped else digits.replace(",", "."))
         if amount is None:
             continue
         amounts.append(amount * 1000 if thousands else amount)

@@ -74,6 +74,8 @@ class BoardSpider(scrapy.Spider):
         self.sources = list(sources)
         self.relevance: RelevanceFilter | None = RelevanceFilter() if relevance == "default" else relevance  # type: ignore[assignment]
         self.progress = {source.name: SourceProgress(source) for source in self.sources}
+        self.page_size = 100  # JOBMATCH_PAGE_SIZE: Lever and SmartRecruiters pages
+        self.max_pages = 50  # JOBMATCH_MAX_PAGES per source
 
     # Requests ------------------------------------------------------------------------------------
 
@@ -98,13 +100,16 @@ class BoardSpider(scrapy.Spider):
             meta={"jobmatch_source": source.name},
         )
 
-    @property
-    def page_size(self) -> int:
-        return self.settings.getint("JOBMATCH_PAGE_SIZE", 100) if hasattr(self, "settings") else 100
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BoardSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.page_size = crawler.settings.getint("JOBMATCH_PAGE_SIZE", spider.page_size)
+        spider.max_pages = crawler.settings.getint("JOBMATCH_MAX_PAGES", spider.max_pages)
+        return spider
 
     def may_fetch_page(self, source: Source) -> bool:
         """Paging stops at JOBMATCH_MAX_PAGES per source (a board that pages forever is a failure)."""
-        limit = self.settings.getint("JOBMATCH_MAX_PAGES", 50) if hasattr(self, "settings") else 50
+        limit = self.max_pages
         progress = self.progress[source.name]
         if progress.pages + progress.pending >= limit:
             progress.errors.append(f"stopped after {limit} pages (JOBMATCH_MAX_PAGES)")
