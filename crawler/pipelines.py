@@ -58,19 +58,19 @@ class StorePipeline:
         return item
 
     def flush(self) -> None:
-        """Write the buffer: one upsert (one transaction) per source in it."""
+        """Write the buffer in one transaction; counts are kept per source."""
         if not self.buffer or self.store is None:
             return
-        by_source: dict[str, list[Posting]] = {}
-        for posting in self.buffer:
-            by_source.setdefault(posting.source, []).append(posting)
-        self.buffer = []
-        for source, postings in by_source.items():
-            try:
-                counts = self.store.upsert_postings(postings, seen_at=self.seen_at)
-            except StoreError as error:
-                self.errors.setdefault(source, []).append(f"{len(postings)} posting(s) not stored: {error}")
-                continue
+        postings, self.buffer = self.buffer, []
+        by_source: dict[str, UpsertCounts] = {}
+        try:
+            self.store.upsert_postings(postings, seen_at=self.seen_at, by_source=by_source)
+        except StoreError as error:
+            for source in dict.fromkeys(posting.source for posting in postings):
+                count = sum(1 for posting in postings if posting.source == source)
+                self.errors.setdefault(source, []).append(f"{count} posting(s) not stored: {error}")
+            return
+        for source, counts in by_source.items():
             self.counts.setdefault(source, UpsertCounts()).add(counts)
 
     def close_spider(self, spider: Any = None) -> None:

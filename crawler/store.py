@@ -89,12 +89,14 @@ class Store:
 
     # Postings ------------------------------------------------------------------------------
 
-    def upsert_postings(self, items: Iterable[Posting], seen_at: str | None = None) -> UpsertCounts:
+    def upsert_postings(self, items: Iterable[Posting], seen_at: str | None = None,
+                        by_source: dict[str, UpsertCounts] | None = None) -> UpsertCounts:
         """Add new postings, update changed ones, touch unchanged ones; one transaction a batch.
 
         A posting whose content equals one already stored under another id is not stored again
         (counted as a duplicate). A closed posting that comes back is reopened. The same job seen
         on another source is stored but marked ``duplicate_of`` the first, so rankings show it once.
+        ``by_source``, when given, also receives the counts per posting source (for crawl summaries).
         """
         seen_at = seen_at or utc_now()
         total = UpsertCounts()
@@ -102,28 +104,33 @@ class Store:
         for item in items:
             batch.append(item)
             if len(batch) >= BATCH_SIZE:
-                total.add(self._upsert_batch(batch, seen_at))
+                total.add(self._upsert_batch(batch, seen_at, by_source))
                 batch = []
         if batch:
-            total.add(self._upsert_batch(batch, seen_at))
+            total.add(self._upsert_batch(batch, seen_at, by_source))
         return total
 
-    def _upsert_batch(self, batch: Sequence[Posting], seen_at: str) -> UpsertCounts:
+    def _upsert_batch(self, batch: Sequence[Posting], seen_at: str,
+                      by_source: dict[str, UpsertCounts] | None = None) -> UpsertCounts:
         counts = UpsertCounts()
+        outcomes: list[tuple[str, str]] = []  # (source, new|updated|unchanged|duplicates)
         table = schema.postings
         try:
             with self.engine.begin() as connection:
+                # Each posting's hash and duplicate key, computed once (both hash the text).
+                digest_of = {id(p): p.content_hash for p in batch}
+                key_of = {id(p): p.duplicate_key for p in batch}
                 ids = list({p.id for p in batch})
                 existing = {
                     row.id: row for row in connection.execute(
                         sa.select(table.c.id, table.c.content_hash).where(table.c.id.in_(ids)))
                 }
-                hashes = list({p.content_hash for p in batch})
+                hashes = list(set(digest_of.values()))
                 by_hash = {
                     row.content_hash: row.id for row in connection.execute(
                         sa.select(table.c.id, table.c.content_hash).where(table.c.content_hash.in_(hashes)))
                 }
-                keys = list({p.duplicate_key for p in batch})
+                keys = list(set(key_of.values()))
                 by_key: dict[str, tuple[str, str]] = {}
                 for row in connection.execute(
                         sa.select(table.c.id, table.c.source, table.c.duplicate_key)
@@ -134,31 +141,35 @@ class Store:
                 updates: list[dict[str, Any]] = []
                 touched: list[str] = []
                 for posting in batch:
-                    digest = posting.content_hash
+                    digest, key = digest_of[id(posting)], key_of[id(posting)]
                     counts.ids.append(posting.id)
                     if posting.id in existing:
                         if existing[posting.id].content_hash == digest:
                             counts.unchanged += 1
+                            outcomes.append((posting.source, "unchanged"))
                             touched.append(posting.id)
                         else:
                             counts.updated += 1
-                            updates.append(_row(posting) | {"b_id": posting.id, "last_seen": seen_at})
+                            outcomes.append((posting.source, "updated"))
+                            updates.append(_row(posting, digest, key) | {"b_id": posting.id, "last_seen": seen_at})
                             existing[posting.id] = _HashOnly(digest)
                         continue
                     if digest in by_hash:
                         counts.duplicates += 1
+                        outcomes.append((posting.source, "duplicates"))
                         continue
-                    row = _row(posting) | {
+                    row = _row(posting, digest, key) | {
                         "id": posting.id, "first_seen": posting.first_seen or seen_at,
                         "last_seen": posting.last_seen or seen_at, "closed_at": posting.closed_at}
-                    first = by_key.get(posting.duplicate_key)
+                    first = by_key.get(key)
                     row["duplicate_of"] = first[0] if first and first[1] != posting.source else None
                     if first is None:
-                        by_key[posting.duplicate_key] = (posting.id, posting.source)
+                        by_key[key] = (posting.id, posting.source)
                     inserts.append(row)
                     by_hash[digest] = posting.id
                     existing[posting.id] = _HashOnly(digest)
                     counts.new += 1
+                    outcomes.append((posting.source, "new"))
                 if inserts:
                     connection.execute(table.insert(), inserts)
                 if updates:
@@ -171,6 +182,10 @@ class Store:
                         table.update().where(table.c.id.in_(chunk)).values(last_seen=seen_at, closed_at=None))
         except SQLAlchemyError as error:
             raise StoreError(f"store {self.location}: cannot write postings: {_reason(error)}") from None
+        if by_source is not None:
+            for source, outcome in outcomes:
+                tally = by_source.setdefault(source, UpsertCounts())
+                setattr(tally, outcome, getattr(tally, outcome) + 1)
         return counts
 
     def close_missing(self, source: str, seen_ids: Iterable[str], closed_at: str | None = None) -> int:
@@ -318,7 +333,7 @@ class _HashOnly:
         self.content_hash = content_hash
 
 
-def _row(posting: Posting) -> dict[str, Any]:
+def _row(posting: Posting, content_hash: str | None = None, duplicate_key: str | None = None) -> dict[str, Any]:
     return {
         "source": posting.source, "source_id": posting.source_id, "url": posting.url,
         "title": posting.title, "company": posting.company, "locations": list(posting.locations),
@@ -326,8 +341,8 @@ def _row(posting: Posting) -> dict[str, Any]:
         "salary_currency": posting.salary_currency, "salary_period": posting.salary_period,
         "employment_type": posting.employment_type, "seniority": posting.seniority,
         "posted_at": posting.posted_at, "description": posting.description,
-        "structured": posting.structured or {}, "content_hash": posting.content_hash,
-        "duplicate_key": posting.duplicate_key,
+        "structured": posting.structured or {}, "content_hash": content_hash or posting.content_hash,
+        "duplicate_key": duplicate_key or posting.duplicate_key,
     }
 
 
