@@ -39,7 +39,7 @@ _CONTEXT_AFTER = {"language", "languages", "programming", "developer", "develope
                   "spreadsheets", "macros", "vba", "pivot", "libraries", "sdk", "microservices", "modules"}
 _CONTEXT_BEFORE = {"in", "with", "using", "of", "microsoft", "ms", "advanced", "proficient", "golang",
                    "apache", "modern", "written", "write", "writing", "program", "programming", "knowing"}
-_REJECT_NEXT = {"&", "-", "'s", "’s", "&d", "to", "at", "ahead", "live", "beyond", "further"}
+_REJECT_NEXT = {"-", "'s", "’s", "&d", "to", "at", "ahead", "live", "beyond", "further"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -94,12 +94,14 @@ class SkillExtractor:
         self.taxonomy = taxonomy
         self.nlp = make_nlp()
         self._plain = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._context = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._context = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._context_forms: set[str] = set()
         for skill in taxonomy.skills.values():
             plain = [self.nlp.make_doc(name) for name in dict.fromkeys(n.lower() for n in skill.plain_names)]
             if plain:
                 self._plain.add(skill.id, plain)
-            context = [self.nlp.make_doc(name) for name in dict.fromkeys(skill.context_names)]
+            context = [self.nlp.make_doc(name) for name in dict.fromkeys(n.lower() for n in skill.context_names)]
+            self._context_forms.update(skill.context_names)
             if context:
                 self._context.add(skill.id, context)
 
@@ -154,11 +156,15 @@ class SkillExtractor:
         """Skill mentions as (skill id, start char, end char), longest first, never overlapping."""
         plain = self._plain(doc)
         labels = {(start, end): match_id for match_id, start, end in plain}
-        skill_tokens = {start for _, start, _ in plain} | {end - 1 for _, _, end in plain}
+        plain_tokens = {start for _, start, _ in plain} | {end - 1 for _, _, end in plain}
         candidates = [(m, s, e) for m, s, e in self._context(doc) if (s, e) not in labels]
-        neighbours = skill_tokens | {s for _, s, _ in candidates}
+        candidate_tokens = {s for _, s, _ in candidates} | {e - 1 for _, _, e in candidates}
         for match_id, start, end in candidates:
-            if _in_context(doc, start, end, neighbours):
+            if doc[start:end].text in self._context_forms:
+                accepted = _in_context(doc, start, end, plain_tokens, candidate_tokens)
+            else:  # "spring java cloud": lower case only counts in a line that lists skills
+                accepted = _in_skill_list_line(doc, start, end, plain_tokens)
+            if accepted:
                 labels[(start, end)] = match_id
         matches = [doc[start:end] for start, end in labels]
         result = []
@@ -222,29 +228,47 @@ def _clause_end(text: str, start: int) -> int:
     return limit
 
 
-def _in_context(doc: Doc, start: int, end: int, skill_tokens: set[int]) -> bool:
+def _in_context(doc: Doc, start: int, end: int, skill_tokens: set[int], candidate_tokens: set[int]) -> bool:
     """Whether an ambiguous name (R, Go, Spark) is used as a technology here."""
     following = doc[end] if end < len(doc) else None
-    if following is not None and following.lower_ in _REJECT_NEXT:
-        return False
+    after_next = doc[end + 1] if end + 1 < len(doc) else None
+    if following is not None and (following.lower_ in _REJECT_NEXT or (
+            following.text == "&" and after_next is not None and len(after_next.text) == 1)):
+        return False  # "R&D", "R & D", "Go to", "C-level"
     preceding = doc[start - 1] if start > 0 else None
     if preceding is not None and preceding.text in ("&", "<"):
         return False
     if following is not None and following.lower_ in _CONTEXT_AFTER:
         return True
-    at_sentence_start = preceding is None or preceding.text in (".", "!", "?", "\n") or "\n" in preceding.text
+    at_sentence_start = preceding is None or preceding.text in (".", "!", "?") or "\n" in preceding.text
     if preceding is not None and preceding.lower_ in _CONTEXT_BEFORE and not at_sentence_start:
         return True
-    # In a list of other skills: "Python, R and SQL", "Go or Rust", "Java/C".
+    # Beside other skills: "Python, R and SQL", "Go or Rust", "JavaScript React Redux".
     for direction in (-1, 1):
         index = start - 1 if direction < 0 else end
         steps = 0
         while 0 <= index < len(doc) and steps < 3 and (doc[index].lower_ in _LIST_GLUE or doc[index].is_space):
             index += direction
             steps += 1
-        if steps and 0 <= index < len(doc) and index in skill_tokens:
+        if not 0 <= index < len(doc) or (steps and "\n" in doc[index - direction].text):
+            continue
+        if index in skill_tokens or (steps and index in candidate_tokens):
             return True
     return False
+
+
+def _in_skill_list_line(doc: Doc, start: int, end: int, skill_tokens: set[int]) -> bool:
+    """Whether the token's line is a short list mostly made of skills ("docker agile jenkins")."""
+    first = start
+    while first > 0 and "\n" not in doc[first - 1].text:
+        first -= 1
+    last = end
+    while last < len(doc) and "\n" not in doc[last].text:
+        last += 1
+    words = [t.i for t in doc[first:last] if not t.is_punct and not t.is_space]
+    if not 2 <= len(words) <= 15:
+        return False
+    return sum(i in skill_tokens for i in words) >= 0.5 * (len(words) - (end - start))
 
 
 def _is_placeholder(doc: Doc, start: int, end: int) -> bool:

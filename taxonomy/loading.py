@@ -19,6 +19,7 @@ import yaml
 from jobmatch.taxonomy.errors import TaxonomyError
 from jobmatch.taxonomy.model import Category, Resource, Skill, Taxonomy, normalize_name
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster, still safe
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 ORIGINS = ("guide", "market")
 SKILL_FIELDS = {"id", "label", "category", "origin", "aliases", "ambiguous_aliases", "label_is_ambiguous",
@@ -83,7 +84,7 @@ def read_yaml(path: str) -> Any:
     except OSError as error:
         raise TaxonomyError(path, f"cannot read: {error.strerror or error}") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

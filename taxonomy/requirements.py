@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 REQUIRED, PREFERRED, UNSPECIFIED = "required", "preferred", "unspecified"
+SKIP = "skip"  # sections about the employer or its offer: what they name is not asked for
 LEVEL_RANK = {UNSPECIFIED: 0, PREFERRED: 1, REQUIRED: 2}
 EDUCATION_LEVELS = ("none", "bachelor", "master", "phd")
 
@@ -22,9 +23,14 @@ _REQUIRED_HEADING = re.compile(
     r"what we('re| are) looking for|who you are|you have|you bring|about you|your (profile|skills|background)|"
     r"skills( and| &) experience|experience( and| &) skills|we expect|we('re| are) looking for)\b", re.I)
 _NEUTRAL_HEADING = re.compile(
-    r"\b(about (us|the (role|team|company|job))|responsibilities|what you('ll| will) do|the role|"
-    r"your (role|mission|tasks|responsibilities)|benefits|perks|we offer|what we offer|compensation|salary|"
-    r"how to apply|the team|our (team|company|stack|mission)|job description|overview|who we are)\b", re.I)
+    r"\b(about the (role|team|job|position)|responsibilities|what you('ll| will) do|the role|"
+    r"your (role|mission|tasks|responsibilities)|how to apply|the team|our (team|stack|mission)|"
+    r"job description|overview|technologies|tech stack|our stack|tools we use)\b", re.I)
+# Sections about the employer or what it offers: what they name is not asked of the candidate.
+_OFFER_HEADING = re.compile(
+    r"\b(about (us|the company|<organization>)|company description|who we are|benefits|perks|we offer|"
+    r"what we offer|our offer|compensation|salary|equal opportunit\w*|why (join|work)|our promise|"
+    r"what('s| is) in it for you|you get)\b", re.I)
 _PREFERRED_CUE = re.compile(
     r"\b(nice[\s-]to[\s-]have|a (big |huge |strong |definite )?plus|are (a )?pluses|bonus|preferred|preferably|"
     r"desirable|desired|ideally|an advantage|advantageous|would be (great|nice|helpful|a plus)|good to have|"
@@ -99,7 +105,7 @@ class PostingLayout:
             for start, end in _split_sentences(line):
                 sentence_text = line[start:end]
                 level = _sentence_level(sentence_text, section)
-                if heading is not None and after.strip():
+                if heading is not None and after.strip() and heading != SKIP:
                     level = heading if _sentence_level(sentence_text, UNSPECIFIED) == UNSPECIFIED else level
                 negations = tuple(_negated_ranges(line, start, end, line_start))
                 self.sentences.append(Sentence(line_start + start, line_start + end, level, negations))
@@ -116,6 +122,8 @@ class PostingLayout:
         sentence = self.sentence_at(start)
         if sentence is None:
             return UNSPECIFIED
+        if sentence.level == SKIP:
+            return None
         if any(neg_start <= start and end <= neg_end for neg_start, neg_end in sentence.negations):
             return None
         return sentence.level
@@ -146,8 +154,12 @@ def _heading_level(line: str) -> str | None:
         return PREFERRED
     if _REQUIRED_HEADING.search(head):
         return REQUIRED
+    if _OFFER_HEADING.search(head):
+        return SKIP
     if _NEUTRAL_HEADING.search(head):
         return UNSPECIFIED
+    if line.rstrip().endswith(":") and len(head.split()) <= 6:
+        return UNSPECIFIED  # another heading ("Technologies:", "Job type:") ends the section before it
     return None
 
 
@@ -161,6 +173,8 @@ def _split_sentences(line: str) -> list[tuple[int, int]]:
 
 
 def _sentence_level(sentence: str, section: str) -> str:
+    if section == SKIP:
+        return SKIP
     if _PREFERRED_CUE.search(sentence):
         return PREFERRED
     if _REQUIRED_CUE.search(sentence):
