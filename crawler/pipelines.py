@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from jobmatch.crawler.errors import StoreError
 from jobmatch.crawler.posting import Posting
 from jobmatch.crawler.store import Store, UpsertCounts, utc_now
@@ -82,7 +84,10 @@ class StorePipeline:
                 errors = self.errors.get(name, [])
                 closed = 0
                 if progress.complete and not errors and self.store is not None:
-                    closed = self.store.close_missing(name, progress.seen_ids, closed_at=self.seen_at)
+                    try:
+                        closed = self.store.close_missing(name, progress.seen_ids, closed_at=self.seen_at)
+                    except SQLAlchemyError as error:
+                        errors = [*errors, f"closing missing postings failed: {str(error).splitlines()[0]}"]
                 self.crawler.stats.set_value(STATS_PREFIX + name, {
                     "new": counts.new, "updated": counts.updated, "unchanged": counts.unchanged,
                     "duplicates": counts.duplicates, "closed": closed, "store_errors": errors})

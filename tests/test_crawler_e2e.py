@@ -231,3 +231,18 @@ def test_plain_scrapy_crawl_with_the_settings_module(tmp_path):
     assert {p.id for p in store.iter_postings()} == {"greenhouse:acme:4001", "greenhouse:acme:4002",
                                                      "greenhouse:acme:4004"}
     store.close()
+
+
+def test_the_progress_bar_can_be_forced_and_the_settings_are_polite(tmp_path, jobmatch_command):
+    with board_server.BoardServer(board_server.fixture_routes()) as server:
+        sources = write_sources(tmp_path, server.url, '  - {type: remoteok, base_url: "URL"}\n')
+        result = crawl(jobmatch_command, tmp_path / "s.db", sources, "--progress")
+    assert result.returncode == 0, result.stderr
+    assert "1/1" in result.stderr and json.loads(result.stdout)["totals"]["new"] == 1
+
+    from jobmatch.crawler import settings
+
+    assert settings.ROBOTSTXT_OBEY and settings.AUTOTHROTTLE_ENABLED
+    assert settings.CONCURRENT_REQUESTS_PER_DOMAIN <= 2 and settings.RETRY_TIMES >= 1
+    assert "+http" in settings.USER_AGENT
+    assert settings.DOWNLOAD_MAXSIZE < 50 * 1024 * 1024 and settings.DOWNLOAD_TIMEOUT <= 60
