@@ -9,7 +9,6 @@ from typing import Any
 import scrapy
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 
@@ -37,4 +36,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
         attempt = max(int(retry.meta.get("retry_times", 1)), 1)
         delay = min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
         if delay > 0:
+            from twisted.internet import reactor  # the one Scrapy installed, imported only once it runs
+
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))

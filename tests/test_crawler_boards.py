@@ -319,3 +319,34 @@ def test_employment_type_and_description_text():
         "full-time", "full-time", "full-time", "part-time", "contract", None]
     assert description_text("&lt;p&gt;Hi &amp;amp; bye&lt;/p&gt;", escaped=True) == "Hi & bye"
     assert description_text(None) == "" and description_text(["x"]) == ""
+
+
+# Failures and unanswered requests -------------------------------------------------------------------
+
+def test_failures_become_one_reason_each():
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import DNSLookupError
+    from twisted.python.failure import Failure
+
+    from jobmatch.crawler.spiders.board_spider import describe_failure
+
+    def http(status: int, retries: int = 0) -> Failure:
+        request = Request("https://x/api", meta={"retry_times": retries} if retries else {})
+        return Failure(HttpError(TextResponse("https://x/api", status=status, request=request)))
+
+    assert describe_failure(http(404)) == ("board gone (HTTP 404)", True)
+    assert describe_failure(http(503, 2)) == ("HTTP 503 after 2 retries", False)
+    assert describe_failure(http(500, 1)) == ("HTTP 500 after 1 retry", False)
+    assert describe_failure(Failure(IgnoreRequest("Forbidden by robots.txt"))) == ("forbidden by robots.txt", False)
+    assert describe_failure(Failure(DNSLookupError("nope"))) == ("host not found (DNS)", False)
+
+
+def test_a_source_whose_request_never_came_back_is_reported():
+    config = parse_sources({"sources": [{"type": "greenhouse", "board": "acme"}]})
+    spider = spider_class("greenhouse")(sources=config.sources, relevance=None)
+    list(spider.start_requests())
+    spider.closed("finished")
+    progress = spider.progress["greenhouse:acme"]
+    assert not progress.complete and progress.errors == [
+        "no response: the request was dropped before it was answered"]

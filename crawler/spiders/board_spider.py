@@ -210,7 +210,7 @@ def describe_failure(failure: Failure, settings: Any = None) -> tuple[str, bool]
         if status in (404, 410):
             return f"board gone (HTTP {status})", True
         retried = error.response.request.meta.get("retry_times") if error.response.request else None
-        return f"HTTP {status}" + (f" after {retried} retries" if retried else ""), False
+        return f"HTTP {status}" + (f" after {retried} retr{'y' if retried == 1 else 'ies'}" if retried else ""), False
     text = str(error)
     name = type(error).__name__
     if "max size" in text or "maxsize" in text.lower():
