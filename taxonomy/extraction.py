@@ -40,6 +40,7 @@ _CONTEXT_AFTER = {"language", "languages", "programming", "developer", "develope
 _CONTEXT_BEFORE = {"in", "with", "using", "of", "microsoft", "ms", "advanced", "proficient", "golang",
                    "apache", "modern", "written", "write", "writing", "program", "programming", "knowing"}
 _REJECT_NEXT = {"-", "'s", "’s", "&d", "to", "at", "ahead", "live", "beyond", "further"}
+_NAMES_A_TEAM = re.compile(r"[ \t]*(teams?|department|departments|roles|job family|colleagues|community)\b", re.I)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -131,6 +132,8 @@ class SkillExtractor:
         negated: set[str] = set()
         for skill_id, start, end in spans:
             level = layout.level_at(start, end)
+            if _NAMES_A_TEAM.match(text, end):
+                continue  # "our QA team", "Software Engineering roles": a group of people, not an ask
             if level is None:
                 negated.add(skill_id)
                 continue
@@ -138,6 +141,9 @@ class SkillExtractor:
             entry.spans.append((start, end))
             if LEVEL_RANK[level] > LEVEL_RANK[entry.requirement]:
                 entry.requirement = level
+        # A skill named only where the employer describes itself ("we run on Kafka") is not asked for.
+        for skill_id in [k for k, v in found.items() if all(layout.about_employer(a) for a, _ in v.spans)]:
+            del found[skill_id]
         overall = self._assign_years(text, spans, found)
         if structured:
             self._add_structured(structured, found)

@@ -72,6 +72,8 @@ SENIORITY = (
     ("junior", re.compile(r"\b(junior|jr\.?|graduate|entry[\s-]level|new grad|trainee)(?![a-z])", re.I)),
     ("mid", re.compile(r"\b(mid[\s-]level|intermediate|mid[\s-]senior)\b", re.I)),
 )
+_EMPLOYER_VOICE = re.compile(r"\b(we|we're|we've|our|ours|us)\b", re.I)
+_CANDIDATE_VOICE = re.compile(r"\b(you|you're|you'll|you've|your|candidate|applicant)\b", re.I)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(•\-*])|\s+[•·▪●]\s+")
 
 
@@ -81,6 +83,7 @@ class Sentence:
     end: int
     level: str  # the requirement level its section or its own words set
     negations: tuple[tuple[int, int], ...]  # character ranges (absolute) where skills are negated
+    about_employer: bool = False  # "We build ... with Kafka": describes the company, asks nothing
 
 
 class PostingLayout:
@@ -108,7 +111,9 @@ class PostingLayout:
                 if heading is not None and after.strip() and heading != SKIP:
                     level = heading if _sentence_level(sentence_text, UNSPECIFIED) == UNSPECIFIED else level
                 negations = tuple(_negated_ranges(line, start, end, line_start))
-                self.sentences.append(Sentence(line_start + start, line_start + end, level, negations))
+                about_employer = level == UNSPECIFIED and bool(
+                    _EMPLOYER_VOICE.search(sentence_text)) and not _CANDIDATE_VOICE.search(sentence_text)
+                self.sentences.append(Sentence(line_start + start, line_start + end, level, negations, about_employer))
         self._starts = [s.start for s in self.sentences]
 
     def sentence_at(self, offset: int) -> Sentence | None:
@@ -116,6 +121,10 @@ class PostingLayout:
         if index >= 0 and offset < self.sentences[index].end:
             return self.sentences[index]
         return None
+
+    def about_employer(self, offset: int) -> bool:
+        sentence = self.sentence_at(offset)
+        return sentence is not None and sentence.about_employer
 
     def level_at(self, start: int, end: int) -> str | None:
         """The requirement level at a mention, or None when the mention is negated."""
