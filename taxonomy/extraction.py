@@ -40,7 +40,7 @@ _CONTEXT_AFTER = {"language", "languages", "programming", "developer", "develope
 _CONTEXT_BEFORE = {"in", "with", "using", "of", "microsoft", "ms", "advanced", "proficient", "golang",
                    "apache", "modern", "written", "write", "writing", "program", "programming", "knowing"}
 _REJECT_NEXT = {"-", "'s", "’s", "&d", "to", "at", "ahead", "live", "beyond", "further"}
-_NAMES_A_TEAM = re.compile(r"[ \t]*(teams?|department|departments|roles|job family|colleagues|community)\b", re.I)
+_NAMES_A_TEAM = re.compile(r"[ \t]*(teams?|department|departments|roles|job family|colleagues|community|engineers|developers|specialists|managers|experts)\b", re.I)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -103,6 +103,8 @@ class SkillExtractor:
                 self._plain.add(skill.id, plain)
             context = [self.nlp.make_doc(name) for name in dict.fromkeys(n.lower() for n in skill.context_names)]
             self._context_forms.update(skill.context_names)
+            # A name written in lower case ("backend") is ambiguous in meaning, not in case.
+            self._context_forms.update(n.lower() for n in skill.context_names if n == n.lower())
             if context:
                 self._context.add(skill.id, context)
 
@@ -166,7 +168,7 @@ class SkillExtractor:
         candidates = [(m, s, e) for m, s, e in self._context(doc) if (s, e) not in labels]
         candidate_tokens = {s for _, s, _ in candidates} | {e - 1 for _, _, e in candidates}
         for match_id, start, end in candidates:
-            if doc[start:end].text in self._context_forms:
+            if doc[start:end].text in self._context_forms or doc[start:end].text.lower() in self._context_forms:
                 accepted = _in_context(doc, start, end, plain_tokens, candidate_tokens)
             else:  # "spring java cloud": lower case only counts in a line that lists skills
                 accepted = _in_skill_list_line(doc, start, end, plain_tokens)

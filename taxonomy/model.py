@@ -30,7 +30,8 @@ class Category:
 
 @dataclass(frozen=True)
 class Skill:
-    """One skill. ``aliases`` match case-insensitively; ``ambiguous_aliases`` need exact case and context."""
+    """One skill. ``aliases`` match case-insensitively; ``ambiguous_aliases`` need a technical context,
+    and exact case too unless written in lower case ("R" and "Go" need it, "backend" does not)."""
 
     id: str
     label: str

@@ -72,6 +72,7 @@ SENIORITY = (
     ("junior", re.compile(r"\b(junior|jr\.?|graduate|entry[\s-]level|new grad|trainee)(?![a-z])", re.I)),
     ("mid", re.compile(r"\b(mid[\s-]level|intermediate|mid[\s-]senior)\b", re.I)),
 )
+_ROLE_FIELD = re.compile(r"^\s*(role|position|job title|title)\s*:", re.I)
 _EMPLOYER_VOICE = re.compile(r"\b(we|we're|we've|our|ours|us)\b", re.I)
 _CANDIDATE_VOICE = re.compile(r"\b(you|you're|you'll|you've|your|candidate|applicant)\b", re.I)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(•\-*])|\s+[•·▪●]\s+")
@@ -94,10 +95,17 @@ class PostingLayout:
         self.sentences: list[Sentence] = []
         section = UNSPECIFIED
         position = 0
+        after_role = False
         for line in text.split("\n"):
             line_start, position = position, position + len(line) + 1
             stripped = line.strip(" \t•*-–·:#")
             if not stripped:
+                continue
+            role = _ROLE_FIELD.match(line)
+            if role or after_role:
+                # "Role: Backend Developer" names the job, not a skill it asks for.
+                after_role = bool(role) and not line[role.end():].strip()
+                self.sentences.append(Sentence(line_start, line_start + len(line), SKIP, ()))
                 continue
             heading = _heading_level(line)
             if heading is not None:

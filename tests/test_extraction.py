@@ -80,7 +80,7 @@ def test_spans_are_character_offsets_into_the_text(extractor):
 
 
 def test_longest_match_wins(extractor):
-    skills = found(extractor, "We use PyTorch Lightning daily.")
+    skills = found(extractor, "Experience with PyTorch Lightning.")
     assert "pytorch_lightning" in skills and "pytorch" not in skills
 
 
