@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 LEVEL_CODES = {"preferred": 1, "unspecified": 2, "required": 3}
 LEVEL_NAMES = {code: name for name, code in LEVEL_CODES.items()}
@@ -63,6 +62,8 @@ class PostingIndex:
             self.idf = np.ones(self.levels.shape[1])
             self.weights = level_weight.tocsr()
             return
+        from sklearn.feature_extraction.text import TfidfTransformer  # here: loading a cached index skips it
+
         transformer = TfidfTransformer(norm="l1", smooth_idf=True, sublinear_tf=False).fit(level_weight)
         self.idf = transformer.idf_
         self.weights = transformer.transform(level_weight).tocsr()

@@ -144,8 +144,9 @@ class SkillExtractor:
             if LEVEL_RANK[level] > LEVEL_RANK[entry.requirement]:
                 entry.requirement = level
         # A skill named only where the employer describes itself ("we run on Kafka") is not asked for.
-        for skill_id in [k for k, v in found.items() if all(layout.about_employer(a) for a, _ in v.spans)]:
-            del found[skill_id]
+        if layout.addresses_candidate:
+            for skill_id in [k for k, v in found.items() if all(layout.about_employer(a) for a, _ in v.spans)]:
+                del found[skill_id]
         overall = self._assign_years(text, spans, found)
         if structured:
             self._add_structured(structured, found)

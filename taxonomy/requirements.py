@@ -130,6 +130,12 @@ class PostingLayout:
             return self.sentences[index]
         return None
 
+    @property
+    def addresses_candidate(self) -> bool:
+        """Whether the text speaks to the candidate anywhere (a requirement, a "you")."""
+        return any(s.level in (REQUIRED, PREFERRED) or (s.level == UNSPECIFIED and not s.about_employer)
+                   for s in self.sentences)
+
     def about_employer(self, offset: int) -> bool:
         sentence = self.sentence_at(offset)
         return sentence is not None and sentence.about_employer
