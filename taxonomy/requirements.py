@@ -36,7 +36,8 @@ _PREFERRED_CUE = re.compile(
     r"desirable|desired|ideally|an advantage|advantageous|would be (great|nice|helpful|a plus)|good to have|"
     r"is an asset|a bonus|not required|not a requirement|helpful|beneficial|appreciated|optional)\b", re.I)
 _REQUIRED_CUE = re.compile(
-    r"\b(required|requirement|must|mandatory|essential|you have|you bring|you will need|we require|"
+    r"\b(required|requirement|must|mandatory|essential|you have|you bring|you will need|"
+    r"we (require|need|want|expect|seek|are seeking|are looking for|'re looking for)|"
     r"minimum|at least|proven|solid|strong|proficien(t|cy)|expert(ise)?|\d+\s*\+?\s*(years?|yrs))\b", re.I)
 _NEGATION = re.compile(
     r"\b(?:no|not|without)\b[^.;:\n]{0,60}?\b(?:required|needed|necessary|expected|a requirement|mandatory)\b"
