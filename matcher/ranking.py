@@ -1,7 +1,8 @@
 """Scoring postings for a profile, explaining each score, and finding the gaps worth closing.
 
-score = skill coverage x (1 - penalties). Skill coverage is the TF-IDF weighted share of what the
-posting asks for that the profile holds (a related skill earns partial credit). Penalties come from
+score = fit x (1 - penalties). Fit blends skill coverage, the TF-IDF weighted share of what the
+posting asks for that the profile holds (a related skill earns partial credit), with the TF-IDF
+cosine similarity of posting and profile; both decompose into per-skill contributions. Penalties come from
 years and education asked versus held, and from the preferences (location, remote, salary,
 titles); excluded companies are filtered out. Every part is reported, so a score can be read.
 """
@@ -19,6 +20,10 @@ from jobmatch.matcher.profile import Profile
 from jobmatch.taxonomy.model import Taxonomy
 
 RELATED_CREDIT = 0.5
+# How much of the fit is TF-IDF cosine similarity (is the posting about what you know?) rather than
+# coverage (do you have what it asks for?). Measured on SkillSpan: 0.3 lifts the DevOps role
+# profile's precision at 5 from 0.6 to 0.8 and MRR from 0.908 to 0.913.
+SIMILARITY_SHARE = 0.3
 MATCH_THRESHOLD = 0.5
 PERIOD_TO_YEAR = {"year": 1, "yearly": 1, "annual": 1, "month": 12, "monthly": 12, "week": 52, "weekly": 52,
                   "day": 260, "daily": 260, "hour": 2080, "hourly": 2080}
@@ -82,7 +87,9 @@ class Matcher:
         self.credit, self.via = self._credit_vector()
         self.multiplier, self.penalty_parts, self.excluded = self._penalties()
         self.coverage = self._coverage()
-        self.scores = np.where(self.excluded, -1.0, self.coverage * self.multiplier)
+        self.similarity = self._similarity()
+        fit = (1 - SIMILARITY_SHARE) * self.coverage + SIMILARITY_SHARE * self.similarity
+        self.scores = np.where(self.excluded, -1.0, fit * self.multiplier)
 
     # Skills ---------------------------------------------------------------------------------
 
@@ -102,6 +109,18 @@ class Matcher:
                     credit[column] = RELATED_CREDIT * skill.strength
                     via[neighbour] = skill_id
         return credit, via
+
+    def _similarity(self) -> np.ndarray:
+        """Cosine of the TF-IDF posting and profile vectors: how much the posting is about what you know."""
+        weights = self.index.weights
+        self._row_norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+        self._profile = self.index.idf * self.credit
+        self._profile_norm = float(np.linalg.norm(self._profile))
+        if weights.shape[1] == 0 or self._profile_norm == 0:
+            return np.zeros(weights.shape[0])
+        dot = np.asarray(weights @ self._profile).ravel()
+        scale = self._row_norms * self._profile_norm
+        return np.divide(dot, scale, out=np.zeros_like(dot), where=scale > 0)
 
     def _coverage(self) -> np.ndarray:
         weights = self.index.weights
@@ -177,6 +196,18 @@ class Matcher:
             same = np.ones(len(self.index), dtype=bool)
         return ~np.isnan(top) & same & (top < prefs.min_salary)
 
+    def score_with(self, column: int, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        """The scores of ``rows`` (whose weights in ``column`` are ``cells``) if the profile held that skill."""
+        missing_credit = 1.0 - self.credit[column]
+        coverage = np.minimum(self.coverage[rows] + cells * missing_credit, 1.0)
+        idf = self.index.idf[column]
+        norm = float(np.sqrt(self._profile_norm ** 2 - self._profile[column] ** 2 + idf ** 2))
+        dot = self.similarity[rows] * self._row_norms[rows] * self._profile_norm + cells * idf * missing_credit
+        scale = self._row_norms[rows] * norm
+        similarity = np.divide(dot, scale, out=np.zeros_like(dot), where=scale > 0)
+        fit = (1 - SIMILARITY_SHARE) * coverage + SIMILARITY_SHARE * similarity
+        return fit * self.multiplier[rows]
+
     # Results ----------------------------------------------------------------------------------
 
     def rank(self, top: int | None = 20) -> Ranking:
@@ -207,8 +238,12 @@ class Matcher:
             held = self.profile.skills.get(skill_id)
             if held and held.years is not None and asked_years > held.years:
                 credit *= 0.5 + 0.5 * held.years / asked_years
-            contribution = Contribution(skill_id, level, round(100 * weights[column] * credit * multiplier, 2),
-                                        round(credit, 3), self.via.get(skill_id))
+            coverage_part = weights[column] * credit
+            scale = self._row_norms[row] * self._profile_norm
+            similarity_part = weights[column] * self._profile[column] / scale if scale else 0.0
+            fit = (1 - SIMILARITY_SHARE) * coverage_part + SIMILARITY_SHARE * similarity_part
+            contribution = Contribution(skill_id, level, round(100 * fit * multiplier, 2), round(credit, 3),
+                                        self.via.get(skill_id))
             contributions.append(contribution)
             if skill_id in self.profile.skills:
                 matched.append(skill_id)
@@ -272,9 +307,9 @@ def find_gaps(matcher: Matcher, *, threshold: float = MATCH_THRESHOLD, limit: in
         rows = rows[keep]
         if rows.size == 0:
             continue
-        added = weights.data[start:end][keep] * (1 - matcher.credit[column]) * matcher.multiplier[rows]
         before = scores[rows]
-        after = np.minimum(before + added, 1.0)
+        after = matcher.score_with(column, rows, weights.data[start:end][keep])
+        added = after - before
         unlocks = int(((before < threshold) & (after >= threshold)).sum())
         required = int((levels.data[levels.indptr[column]:levels.indptr[column + 1]][keep] == 3).sum())
         skill = taxonomy.skills[skill_id]

@@ -21,7 +21,7 @@ def jobmatch_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     return home
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def skillspan_dir() -> Path:
     if not (SKILLSPAN / "postings_train_dev.jsonl").exists():
         pytest.skip(f"SkillSpan data not found at {SKILLSPAN} (only present beside the repo in ../shared/)")
