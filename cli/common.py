@@ -75,7 +75,7 @@ def overlay_path() -> str | None:
 def load_taxonomy():  # -> jobmatch.taxonomy.model.Taxonomy
     from jobmatch.taxonomy.loading import load_taxonomy as load
 
-    return load(overlay_path())
+    return load(overlay_path(), str(home_dir() / "cache"))
 
 
 def progress(total: int, description: str):

@@ -22,7 +22,9 @@ LEVEL_CODES = {"preferred": 1, "unspecified": 2, "required": 3}
 LEVEL_NAMES = {code: name for name, code in LEVEL_CODES.items()}
 LEVEL_WEIGHTS = {1: 0.35, 2: 0.6, 3: 1.0}
 EDUCATION_CODES = {"none": 0, "bachelor": 1, "master": 2, "phd": 3}
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+PERIOD_TO_YEAR = {"year": 1, "yearly": 1, "annual": 1, "month": 12, "monthly": 12, "week": 52, "weekly": 52,
+                  "day": 260, "daily": 260, "hour": 2080, "hourly": 2080}
 
 
 @dataclass
@@ -53,6 +55,17 @@ class PostingIndex:
     def __post_init__(self) -> None:
         self.column = {skill_id: i for i, skill_id in enumerate(self.skill_ids)}
         self._weigh()
+        # Distinct titles, companies and locations, so preferences are checked once per value.
+        self.title_values, self.title_codes = _codes(self.titles)
+        self.company_values, self.company_codes = _codes(self.companies)
+        self.location_values, location_codes = _codes([loc for locs in self.locations for loc in locs])
+        counts = np.array([len(locs) for locs in self.locations], dtype=np.int64)
+        rows = np.repeat(np.arange(len(self.locations)), counts)
+        self.location_matrix = sp.csr_matrix(
+            (np.ones(len(rows), dtype=np.int8), (rows, location_codes)),
+            shape=(len(self.locations), len(self.location_values)))
+        self.salary_yearly = np.array([PERIOD_TO_YEAR.get(p, 1.0) for p in self.salary_period], dtype=np.float64)
+        self.order_ids = np.argsort(np.array(self.ids, dtype=object), kind="stable")  # for tie-breaking
 
     def _weigh(self) -> None:
         level_weight = self.levels.copy().astype(np.float64)
@@ -137,6 +150,14 @@ class PostingIndex:
         if version != CACHE_FORMAT or not isinstance(index, PostingIndex) or index.key != key:
             return None
         return index
+
+
+def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct values, and each value's position among them."""
+    positions: dict[str, int] = {}
+    codes = np.fromiter((positions.setdefault(v, len(positions)) for v in values), dtype=np.int64,
+                        count=len(values))
+    return list(positions), codes
 
 
 def _number(value: Any) -> float:

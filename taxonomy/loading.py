@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
 import re
 from functools import lru_cache
 from importlib.resources import files
@@ -36,9 +38,44 @@ def bundled_files() -> list[Path]:
 
 
 @lru_cache(maxsize=8)
-def load_taxonomy(overlay: str | None = None) -> Taxonomy:
-    """The bundled taxonomy, with ``overlay`` (a user YAML file) merged over it when given."""
-    return build_taxonomy([str(path) for path in bundled_files()], overlay)
+def load_taxonomy(overlay: str | None = None, cache_dir: str | None = None) -> Taxonomy:
+    """The bundled taxonomy, with ``overlay`` (a user YAML file) merged over it when given.
+
+    With ``cache_dir``, the validated taxonomy is kept there as a pickle keyed by the files' paths,
+    sizes and modification times, so the YAML is parsed again only when a file changes.
+    """
+    paths = [str(path) for path in bundled_files()]
+    if cache_dir is None:
+        return build_taxonomy(paths, overlay)
+    cache = Path(cache_dir) / f"taxonomy-{_files_key([*paths, *([overlay] if overlay else [])])}.pickle"
+    try:
+        with open(cache, "rb") as handle:
+            cached = pickle.load(handle)
+        if isinstance(cached, Taxonomy):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        pass
+    taxonomy = build_taxonomy(paths, overlay)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            pickle.dump(taxonomy, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(cache)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return taxonomy
+
+
+def _files_key(paths: list[str]) -> str:
+    parts = []
+    for path in paths:
+        try:
+            stat = Path(path).stat()
+            parts.append(f"{Path(path).resolve()}|{stat.st_size}|{stat.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{path}|missing")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def build_taxonomy(paths: list[str], overlay: str | None = None) -> Taxonomy:
