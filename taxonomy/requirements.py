@@ -73,6 +73,7 @@ SENIORITY = (
     ("junior", re.compile(r"\b(junior|jr\.?|graduate|entry[\s-]level|new grad|trainee)(?![a-z])", re.I)),
     ("mid", re.compile(r"\b(mid[\s-]level|intermediate|mid[\s-]senior)\b", re.I)),
 )
+_LIST_ITEM = re.compile(r"\s*([•*·▪●–-]|\d+[.)])\s")
 _ROLE_FIELD = re.compile(r"^\s*(role|position|job title|title)\s*:", re.I)
 _EMPLOYER_VOICE = re.compile(r"\b(we|we're|we've|our|ours|us)\b", re.I)
 _CANDIDATE_VOICE = re.compile(r"\b(you|you're|you'll|you've|your|candidate|applicant)\b", re.I)
@@ -88,61 +89,97 @@ class Sentence:
     about_employer: bool = False  # "We build ... with Kafka": describes the company, asks nothing
 
 
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    section: str  # the level the headings above set
+    inline_heading: str | None = None  # "Nice to have: Docker" sets the level of its own rest
+    skipped: bool = False
+
+
 class PostingLayout:
-    """Lines, sentences and sections of a posting, with the requirement level each sentence sets."""
+    """Lines, sentences and sections of a posting, with the requirement level each sentence sets.
+
+    Sections are read for every line; sentences and their cues only where they are asked about
+    (``level_at``), since most of a posting names no skill.
+    """
 
     def __init__(self, text: str):
         self.text = text
-        self.sentences: list[Sentence] = []
+        self._lines: list[_Line] = []
+        self._sentences: dict[int, list[Sentence]] = {}
         section = UNSPECIFIED
         position = 0
         after_role = False
         for line in text.split("\n"):
             line_start, position = position, position + len(line) + 1
-            stripped = line.strip(" \t•*-–·:#")
-            if not stripped:
+            if not line.strip(" \t•*-–·:#"):
                 continue
+            line_end = line_start + len(line)
             role = _ROLE_FIELD.match(line)
             if role or after_role:
                 # "Role: Backend Developer" names the job, not a skill it asks for.
                 after_role = bool(role) and not line[role.end():].strip()
-                self.sentences.append(Sentence(line_start, line_start + len(line), SKIP, ()))
+                self._lines.append(_Line(line_start, line_end, SKIP, skipped=True))
                 continue
             heading = _heading_level(line)
-            if heading is not None:
-                section = heading
-                after = line.split(":", 1)[1] if ":" in line else ""
-                if not after.strip():
-                    continue
-            for start, end in _split_sentences(line):
-                sentence_text = line[start:end]
-                level = _sentence_level(sentence_text, section)
-                if heading is not None and after.strip() and heading != SKIP:
-                    level = heading if _sentence_level(sentence_text, UNSPECIFIED) == UNSPECIFIED else level
-                negations = tuple(_negated_ranges(line, start, end, line_start))
-                about_employer = level == UNSPECIFIED and bool(
-                    _EMPLOYER_VOICE.search(sentence_text)) and not _CANDIDATE_VOICE.search(sentence_text)
-                self.sentences.append(Sentence(line_start + start, line_start + end, level, negations, about_employer))
-        self._starts = [s.start for s in self.sentences]
+            if heading is None:
+                self._lines.append(_Line(line_start, line_end, section))
+                continue
+            section = heading
+            rest = line.split(":", 1)[1] if ":" in line else ""
+            if rest.strip():
+                self._lines.append(_Line(line_start, line_end, section, inline_heading=heading))
+        self._starts = [line.start for line in self._lines]
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [sentence for number in range(len(self._lines)) for sentence in self._line_sentences(number)]
+
+    def _line_sentences(self, number: int) -> list[Sentence]:
+        cached = self._sentences.get(number)
+        if cached is not None:
+            return cached
+        line = self._lines[number]
+        text = self.text[line.start:line.end]
+        if line.skipped:
+            sentences = [Sentence(line.start, line.end, SKIP, ())]
+        else:
+            sentences = []
+            for start, end in _split_sentences(text):
+                chunk = text[start:end]
+                level = _sentence_level(chunk, line.section)
+                if line.inline_heading is not None and line.inline_heading != SKIP:
+                    level = line.inline_heading if _sentence_level(chunk, UNSPECIFIED) == UNSPECIFIED else level
+                about_employer = level == UNSPECIFIED and bool(_EMPLOYER_VOICE.search(chunk)) and not \
+                    _CANDIDATE_VOICE.search(chunk)
+                sentences.append(Sentence(line.start + start, line.start + end, level,
+                                          tuple(_negated_ranges(text, start, end, line.start)), about_employer))
+        self._sentences[number] = sentences
+        return sentences
 
     def sentence_at(self, offset: int) -> Sentence | None:
-        index = bisect.bisect_right(self._starts, offset) - 1
-        if index >= 0 and offset < self.sentences[index].end:
-            return self.sentences[index]
+        number = bisect.bisect_right(self._starts, offset) - 1
+        if number < 0 or offset >= self._lines[number].end:
+            return None
+        for sentence in self._line_sentences(number):
+            if sentence.start <= offset < sentence.end:
+                return sentence
         return None
 
     @property
     def addresses_candidate(self) -> bool:
         """Whether the text speaks to the candidate anywhere (a requirement, a "you")."""
         return any(s.level in (REQUIRED, PREFERRED) or (s.level == UNSPECIFIED and not s.about_employer)
-                   for s in self.sentences)
+                   for number in range(len(self._lines)) for s in self._line_sentences(number))
 
     def about_employer(self, offset: int) -> bool:
         sentence = self.sentence_at(offset)
         return sentence is not None and sentence.about_employer
 
     def level_at(self, start: int, end: int) -> str | None:
-        """The requirement level at a mention, or None when the mention is negated."""
+        """The requirement level at a mention, or None when the mention is negated or skipped."""
         sentence = self.sentence_at(start)
         if sentence is None:
             return UNSPECIFIED
@@ -166,14 +203,14 @@ def _negated_ranges(line: str, start: int, end: int, offset: int) -> list[tuple[
 
 def _heading_level(line: str) -> str | None:
     """The level a heading line sets for what follows, or None for a line that is not a heading."""
-    if re.match(r"\s*([•*·▪●–-]|\d+[.)])\s", line) or _NEGATION.search(line):
-        return None  # a list item, or a sentence saying what is not needed
     head = line.split(":", 1)[0] if ":" in line else line
     head = head.strip(" \t•*-–·#")
     if not head or len(head) > 60 or head.endswith((".", ",")):
         return None
     if ":" not in line and (len(head.split()) > 7 or head[0].islower()):
         return None
+    if _LIST_ITEM.match(line) or _NEGATION.search(line):
+        return None  # a list item, or a sentence saying what is not needed
     if _PREFERRED_HEADING.search(head):
         return PREFERRED
     if _REQUIRED_HEADING.search(head):
@@ -217,10 +254,13 @@ def education_asked(text: str, layout: PostingLayout) -> tuple[str | None, bool]
         return "none", True
     required: list[str] = []
     mentioned: list[str] = []
-    for sentence in layout.sentences:
-        chunk = text[sentence.start:sentence.end]
-        if not _DEGREE_CONTEXT.search(chunk):
+    seen: set[int] = set()
+    for match in _DEGREE_CONTEXT.finditer(text):
+        sentence = layout.sentence_at(match.start())
+        if sentence is None or sentence.start in seen or sentence.level == SKIP:
             continue
+        seen.add(sentence.start)
+        chunk = text[sentence.start:sentence.end]
         levels = [level for level, pattern in (("phd", _PHD), ("master", _MASTER), ("bachelor", _BACHELOR))
                   if pattern.search(chunk)]
         if not levels:
