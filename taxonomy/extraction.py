@@ -14,7 +14,6 @@ from typing import Any
 import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from jobmatch.taxonomy.model import Taxonomy
 from jobmatch.taxonomy.requirements import (
@@ -175,13 +174,12 @@ class SkillExtractor:
                 accepted = _in_skill_list_line(doc, start, end, plain_tokens)
             if accepted:
                 labels[(start, end)] = match_id
-        matches = [doc[start:end] for start, end in labels]
         result = []
-        for span in filter_spans(matches):
-            if _is_placeholder(doc, span.start, span.end):
+        for start, end in _longest_first(labels):
+            if _is_placeholder(doc, start, end):
                 continue
-            skill_id = self.nlp.vocab.strings[labels[(span.start, span.end)]]
-            result.append((skill_id, span.start_char, span.end_char))
+            last = doc[end - 1]
+            result.append((self.nlp.vocab.strings[labels[(start, end)]], doc[start].idx, last.idx + len(last.text)))
         result.sort(key=lambda item: item[1])
         return result
 
@@ -220,6 +218,17 @@ class SkillExtractor:
                     entry = found.setdefault(skill_id, FoundSkill(skill_id))
                     if entry.requirement != REQUIRED and key == "skills":
                         entry.requirement = REQUIRED
+
+
+def _longest_first(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Non-overlapping token spans, longer ones winning, then earlier ones (as spaCy's filter_spans)."""
+    taken: set[int] = set()
+    chosen = []
+    for start, end in sorted(spans, key=lambda span: (span[0] - span[1], span[0])):
+        if not taken.intersection(range(start, end)):
+            chosen.append((start, end))
+            taken.update(range(start, end))
+    return chosen
 
 
 def _clean_input(text: str) -> str:

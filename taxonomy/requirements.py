@@ -48,6 +48,8 @@ YEARS = re.compile(
     r"\b(?P<low>\d{1,2}(?:\.\d)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)"
     r"(?:\s*\+|\s*plus)?(?:\s*(?:-|–|to)\s*(?P<high>\d{1,2}))?\s*\+?\s*(?:\(\s*\d{1,2}\s*\)\s*)?"
     r"(?:years?|yrs?)\b(?:'|’)?", re.I)
+_YEARS_WORD = re.compile(r"(?:years?|yrs?)\b", re.I)
+_EXPERIENCE_WORD = re.compile(r"\bexperience\b", re.I)
 _EXPERIENCE_NEAR = re.compile(r"\b(experience|exp\b|background|working|work|professional|industry|hands-on)",
                               re.I)
 _DEGREE_CONTEXT = re.compile(
@@ -289,12 +291,18 @@ def seniority_of(title: str, text: str) -> str | None:
 def experience_years(text: str) -> list[tuple[re.Match[str], float, bool]]:
     """Each years figure with its value and whether it speaks of experience."""
     found = []
-    for match in YEARS.finditer(text):
-        value = years_value(match)
-        if not 0 < value <= 25:
-            continue
-        after = text[match.end():match.end() + 60]
-        before = text[max(0, match.start() - 25):match.start()]
-        about_experience = bool(_EXPERIENCE_NEAR.search(after) or re.search(r"\bexperience\b", before, re.I))
-        found.append((match, value, about_experience))
+    last_end = -1
+    for hint in _YEARS_WORD.finditer(text):  # the full pattern only runs just before "year(s)"/"yrs"
+        window_start = max(0, hint.start() - 40, last_end)
+        for match in YEARS.finditer(text, window_start, min(len(text), hint.end() + 2)):
+            if match.start() < last_end:
+                continue
+            last_end = match.end()
+            value = years_value(match)
+            if not 0 < value <= 25:
+                continue
+            after = text[match.end():match.end() + 60]
+            before = text[max(0, match.start() - 25):match.start()]
+            about_experience = bool(_EXPERIENCE_NEAR.search(after) or _EXPERIENCE_WORD.search(before))
+            found.append((match, value, about_experience))
     return found
