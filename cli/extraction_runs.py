@@ -7,9 +7,10 @@ import click
 from jobmatch.cli.common import progress
 
 
-def fill_extractions(store, taxonomy, *, quiet: bool = False) -> int:
-    """Extract skills for every open posting that lacks them for this taxonomy version."""
-    pending = store.postings_without_extraction(taxonomy.version)
+def fill_extractions(store, taxonomy, *, quiet: bool = False, include_closed: bool = False) -> int:
+    """Extract skills for every open posting (and closed ones if asked) that lacks them for this
+    taxonomy version."""
+    pending = store.postings_without_extraction(taxonomy.version, include_closed=include_closed)
     if not pending:
         return 0
     from jobmatch.taxonomy.extraction import SkillExtractor

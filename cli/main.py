@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "evaluate": ("skills_commands", "evaluate_command", "Score skill extraction on SkillSpan-format data."),
     "rank": ("matching_commands", "rank_command", "Rank the open postings against your profile, explained."),
     "gaps": ("matching_commands", "gaps_command", "The skills to learn next, and your readiness."),
+    "report": ("report_command", "report_command", "Write the match report: Markdown, HTML, CSV or JSON."),
+    "trends": ("trends_command", "trends_command", "How demand for skills moved across the crawl history."),
     "taxonomy": ("taxonomy_commands", "taxonomy_group", "Inspect and check the skill taxonomy."),
 }
 

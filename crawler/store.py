@@ -327,6 +327,26 @@ class Store:
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(sa.select(table).order_by(table.c.id))]
 
+    # Report runs ---------------------------------------------------------------------------
+
+    def last_report_at(self, profile_key: str) -> str | None:
+        """When the last report for this profile was made (ISO, UTC), or None if never."""
+        table = schema.report_runs
+        with self.engine.connect() as connection:
+            return connection.scalar(sa.select(table.c.last_report_at).where(table.c.profile_key == profile_key))
+
+    def record_report(self, profile_key: str, at: str | None = None) -> str:
+        """Remember that a report for this profile was made at ``at`` (default: now); returns it."""
+        at = at or utc_now()
+        table = schema.report_runs
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(table.delete().where(table.c.profile_key == profile_key))
+                connection.execute(table.insert().values(profile_key=profile_key, last_report_at=at))
+        except SQLAlchemyError as error:
+            raise StoreError(f"store {self.location}: cannot record the report: {_reason(error)}") from None
+        return at
+
 
 class _HashOnly:
     def __init__(self, content_hash: str):

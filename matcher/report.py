@@ -8,7 +8,7 @@ docs/reports.md for its fields).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -91,20 +91,31 @@ def rank_rows(matcher: Matcher, rows: np.ndarray, top: int | None) -> list[Match
 
 
 def new_postings(first_seen: list[str], since: str | None) -> np.ndarray:
-    """True for each posting first seen after ``since`` (all of them when there is no ``since``)."""
+    """True for each posting first seen at or after ``since`` (all of them when there is no ``since``).
+
+    At, not only after: the store keeps whole seconds, so a posting that arrives in the same second as
+    the previous report may show in two digests, but never in none.
+    """
     if since is None:
         return np.ones(len(first_seen), dtype=bool)
     cutoff = parse_instant(since)
     if cutoff is None:
         return np.ones(len(first_seen), dtype=bool)
     seen = [parse_instant(value) for value in first_seen]
-    return np.array([when is not None and when > cutoff for when in seen], dtype=bool)
+    return np.array([when is not None and when >= cutoff for when in seen], dtype=bool)
 
 
-def latest_first_seen(first_seen: list[str]) -> str | None:
-    """The newest first_seen among the postings (ISO, UTC), or None."""
+def report_watermark(started: str, first_seen: list[str], now: str) -> str:
+    """The time to record for a report that started at ``started``: the next report's ``since``.
+
+    A posting dated after ``now`` (a clock ahead of ours) was still seen by this report, so the
+    watermark moves past it; otherwise it is the start, so nothing arriving during the report is lost.
+    """
     instants = [when for when in map(parse_instant, first_seen) if when is not None]
-    return format_instant(max(instants)) if instants else None
+    latest, current = (max(instants) if instants else None), parse_instant(now)
+    if latest is not None and current is not None and latest > current:
+        return format_instant(latest + timedelta(seconds=1))
+    return started
 
 
 def parse_instant(value: str | None) -> datetime | None:
