@@ -31,7 +31,7 @@ def build_report(matcher: Matcher, *, top: int = 20, threshold: float = 50.0, ga
     index, taxonomy = matcher.index, matcher.taxonomy
     new_mask = new_postings(index.first_seen, new_since)
     if new_only:
-        matches = rank_rows(matcher, np.flatnonzero(new_mask & (matcher.scores >= 0)), top)
+        matches = rank_rows(matcher, new_mask, top)
     else:
         matches = matcher.rank(top).matches
     ranked = matcher.scores >= 0
@@ -82,11 +82,11 @@ def build_report(matcher: Matcher, *, top: int = 20, threshold: float = 50.0, ga
     }
 
 
-def rank_rows(matcher: Matcher, rows: np.ndarray, top: int | None) -> list[Match]:
-    """Rank a subset of the postings with the Matcher's own order (score, then id) and explanations."""
-    scores, ids = matcher.scores, matcher.index.ids
-    order = sorted((int(row) for row in rows), key=lambda i: (-round(float(scores[i]), 6), ids[i]))
-    chosen = order if top is None else order[:top]
+def rank_rows(matcher: Matcher, keep: np.ndarray, top: int | None) -> list[Match]:
+    """The Matcher's own ranking (order and explanations), restricted to the rows where ``keep``."""
+    everything = matcher.top_rows(int((matcher.scores >= 0).sum()))
+    chosen = [row for row in everything if keep[row]]
+    chosen = chosen if top is None else chosen[:top]
     return [matcher.explain(row, rank) for rank, row in enumerate(chosen, start=1)]
 
 

@@ -130,6 +130,8 @@ def clock(monkeypatch):
 def test_new_only_digest(store, tmp_path, clock):
     first = json.loads(run("--db", store, "report", PROFILE, "--format", "json", "--new-only").stdout)
     assert first["new_since"] is None and first["summary"]["new_postings"] == 38 and len(first["matches"]) == 20
+    ranked = json.loads(run("--db", store, "rank", PROFILE, "--format", "json").stdout)
+    assert [m["id"] for m in first["matches"]] == [m["id"] for m in ranked]  # the same order as rank
 
     second = run("--db", store, "report", PROFILE, "--format", "json", "--new-only")
     data = json.loads(second.stdout)
