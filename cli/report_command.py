@@ -52,7 +52,8 @@ def report_command(ctx: click.Context, profile: str, fmt: str | None, output: st
     previous = session.store.last_report_at(key)
     matcher = Matcher(session.index, session.taxonomy, session.profile)
     data = build_report(matcher, top=top, threshold=threshold, new_since=previous, new_only=new_only,
-                        generated_at=started, sample=session.using_sample)
+                        generated_at=started, sample=session.using_sample,
+                        description_of=lambda posting_id: _description(session.store, posting_id))
     text = render(data, fmt)
     if to_stdout:
         sys.stdout.write(text)
@@ -62,6 +63,11 @@ def report_command(ctx: click.Context, profile: str, fmt: str | None, output: st
     if not to_stdout:
         click.echo(f"Wrote {output} ({data['summary']['shown']} posting(s)"
                    + (f", {data['summary']['new_postings']} new" if previous else "") + ").", err=True)
+
+
+def _description(store, posting_id: str) -> str | None:
+    posting = store.get_posting(posting_id)
+    return posting.description if posting else None
 
 
 def profile_key(profile_path: str) -> str:

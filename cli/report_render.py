@@ -18,7 +18,7 @@ FORMATS = ("md", "html", "csv", "json")
 CSV_COLUMNS = (
     "rank", "id", "title", "company", "locations", "url", "score", "skill_coverage", "lost_to_penalties",
     "new", "first_seen", "matched", "partial", "missing_required", "missing_preferred", "missing_unspecified",
-    "penalties", "contributions",
+    "penalties", "contributions", "excerpt",
 )
 _HTTP_URL = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -72,6 +72,7 @@ def render_csv(data: dict[str, Any]) -> str:
             "penalties": "; ".join(f"{p['reason']} (x{p['factor']:g})" for p in match["penalties"]),
             "contributions": "; ".join(f"{labels.get(c['id'], c['id'])} +{c['points']:g}"
                                        for c in match["contributions"]),
+            "excerpt": match.get("excerpt", ""),
         }
         writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
     return out.getvalue()
@@ -131,6 +132,8 @@ def render_markdown(data: dict[str, Any]) -> str:
         lines.append(f"{md(match['company'] or 'Unknown company')}{' · ' + md(place) if place else ''} · "
                      f"score **{match['score']:.0f}**/100{badge}")
         lines.append("")
+        if match.get("excerpt"):
+            lines += [f"> {md(match['excerpt'])}", ""]
         lines.append(f"- Score: {match['skill_coverage']:g} from skills"
                      + (f", {match['lost_to_penalties']:g} lost to penalties" if match["penalties"] else ""))
         have = [c for c in match["contributions"] if c["id"] in match["matched"]]

@@ -8,6 +8,7 @@ docs/reports.md for its fields).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,16 +18,19 @@ from jobmatch.matcher.ranking import Match, Matcher, find_gaps, readiness
 
 REPORT_FORMAT = 1
 MARKET_SKILLS = 15
+EXCERPT_CHARS = 280
 
 
 def build_report(matcher: Matcher, *, top: int = 20, threshold: float = 50.0, gap_limit: int = 10,
                  new_since: str | None = None, new_only: bool = False, generated_at: str = "",
-                 sample: bool = False, market_limit: int = MARKET_SKILLS) -> dict[str, Any]:
+                 sample: bool = False, market_limit: int = MARKET_SKILLS,
+                 description_of: Callable[[str], str | None] | None = None) -> dict[str, Any]:
     """The report for one profile.
 
     ``threshold`` is a score out of 100. ``new_since`` (an ISO time, the previous report's) marks
-    postings first seen after it as new; with ``new_only`` only those are ranked. Without a
-    ``new_since`` every posting counts as new (there was no earlier report).
+    postings first seen since then as new; with ``new_only`` only those are ranked. Without a
+    ``new_since`` every posting counts as new (there was no earlier report). ``description_of``
+    looks a posting's description up by id, for a short excerpt beside each match.
     """
     index, taxonomy = matcher.index, matcher.taxonomy
     new_mask = new_postings(index.first_seen, new_since)
@@ -45,6 +49,8 @@ def build_report(matcher: Matcher, *, top: int = 20, threshold: float = 50.0, ga
         return labels[skill_id]
 
     match_items = [_match_item(match, index, bool(new_mask[match.index]), label) for match in matches]
+    for item in match_items:
+        item["excerpt"] = excerpt(description_of(item["id"]) if description_of else None)
     areas = []
     for category, share in sorted(ready.by_category.items(), key=lambda kv: (-ready.demand_by_category[kv[0]], kv[0])):
         info = taxonomy.categories.get(category)
@@ -131,6 +137,15 @@ def parse_instant(value: str | None) -> datetime | None:
 
 def format_instant(when: datetime) -> str:
     return when.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a description on one line, cut at a word and marked when cut."""
+    flat = " ".join((text or "").split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
+    return cut.rstrip(" ,.;:-") + "…"
 
 
 def market_skills(matcher: Matcher, limit: int = MARKET_SKILLS) -> list[dict[str, Any]]:

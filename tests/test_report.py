@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from jobmatch.cli.main import cli
 from jobmatch.cli.report_render import CSV_COLUMNS, http_url, md, render_csv, render_html, render_markdown
 from jobmatch.crawler.store import Store
-from jobmatch.matcher.report import new_postings, parse_instant, report_watermark
+from jobmatch.matcher.report import excerpt, new_postings, parse_instant, report_watermark
 
 REPO = Path(__file__).resolve().parents[1]
 PROFILE = str(REPO / "examples" / "profile.yaml")
@@ -90,6 +90,7 @@ def test_json_report_content(store, tmp_path):
     assert {m["coverage"] for m in market} <= {"have", "partial", "missing"}
     assert next(m for m in market if m["id"] == "python")["coverage"] == "have"
     assert data["summary"]["open_postings"] == 38 and data["summary"]["shown"] == TOP
+    assert first["excerpt"].startswith("About the role") and len(first["excerpt"]) <= 281
 
 
 def test_stdout_is_the_default_output_and_the_format_follows_the_extension(store, tmp_path):
@@ -264,7 +265,8 @@ def hostile_report() -> dict:
              "missing_unspecified": [], "contributions": [{"id": "python", "requirement": "required", "points": 40.0,
                                                            "credit": 1.0}],
              "penalties": [{"kind": "title", "reason": "title is not one you asked for", "factor": 0.8}],
-             "locations": ["</style><b>Berlin</b>"], "first_seen": "2026-01-01T00:00:00Z", "new": True}
+             "locations": ["</style><b>Berlin</b>"], "first_seen": "2026-01-01T00:00:00Z", "new": True,
+             "excerpt": "-- dashes first"}
     return {"report": 1, "generated_at": "2026-01-02T00:00:00Z", "profile": {"name": "<i>Alex</i>", "skills": []},
             "sample": False, "threshold": 50.0, "new_only": False, "new_since": None,
             "summary": {"open_postings": 1, "excluded": 0, "over_threshold": 0, "new_postings": 1, "shown": 1,
@@ -306,6 +308,7 @@ def test_csv_defuses_spreadsheet_formulas():
     rows = list(csv.DictReader(io.StringIO(render_csv(hostile_report()))))
     assert rows[0]["company"] == "'=HYPERLINK(\"http://x\")"
     assert rows[0]["title"] == HOSTILE_TITLE and rows[0]["new"] == "yes" and rows[0]["matched"] == "Python"
+    assert rows[0]["excerpt"] == "'-- dashes first"
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -326,6 +329,12 @@ def test_new_postings_and_instants():
     assert new_postings(stamps, "2026-01-01T12:00:00Z").tolist() == [False, True, True, False, False]
     assert parse_instant("2026-01-01T00:00:00") == parse_instant("2026-01-01T00:00:00Z")
     assert new_postings(stamps, "2026-01-02T00:00:00Z").tolist() == [False, True, False, False, False]
+
+
+def test_excerpt():
+    assert excerpt(None) == "" and excerpt(" a\n\n b ") == "a b"
+    cut = excerpt("word " * 100, limit=22)
+    assert cut == "word word word word…"
 
 
 def test_report_watermark():
