@@ -342,3 +342,18 @@ def test_report_watermark():
     assert report_watermark("2026-03-01T00:00:00Z", seen, "2026-03-01T00:00:05Z") == "2026-03-01T00:00:00Z"
     ahead = [*seen, "2026-06-01T00:00:00Z"]
     assert report_watermark("2026-03-01T00:00:00Z", ahead, "2026-03-01T00:00:05Z") == "2026-06-01T00:00:01Z"
+
+
+def test_the_readme_report_commands_run(tmp_path, monkeypatch):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Reports", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = [line.split("#")[0].split() for line in section.splitlines() if line.startswith("jobmatch ")]
+    assert [words[1] for words in lines] == ["report", "report", "trends"]
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "profile.yaml").write_bytes(Path(PROFILE).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    for words in lines:
+        result = run("--db", str(tmp_path / "store.db"), *words[1:])
+        assert result.exit_code == 0, (words, result.output)
+    assert (tmp_path / "report.html").stat().st_size > 10_000 and (tmp_path / "new.html").exists()
+    assert "![The HTML match report" in readme and (REPO / "docs" / "report.png").stat().st_size > 50_000
