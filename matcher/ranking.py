@@ -100,6 +100,13 @@ class Matcher:
             column = self.index.column.get(skill_id)
             if column is not None:
                 credit[column] = max(credit[column], skill.strength)
+        # A degree is held through the profile's education, not listed as a skill.
+        if self.profile.education is not None:
+            held_level = EDUCATION_CODES[self.profile.education]
+            for skill_id, column in self.index.column.items():
+                degree = self.taxonomy.skills.get(skill_id)
+                if degree is not None and degree.degree_level and EDUCATION_CODES[degree.degree_level] <= held_level:
+                    credit[column] = 1.0
         for skill_id, skill in sorted(held.items()):
             for neighbour in sorted(self.taxonomy.neighbours(skill_id)):
                 column = self.index.column.get(neighbour)
@@ -258,7 +265,7 @@ class Matcher:
             contribution = Contribution(skill_id, level, round(100 * fit * multiplier, 2), round(credit, 3),
                                         self.via.get(skill_id))
             contributions.append(contribution)
-            if skill_id in self.profile.skills:
+            if skill_id in self.profile.skills or credit >= 1.0:
                 matched.append(skill_id)
             else:
                 partial.append(contribution)
@@ -312,7 +319,8 @@ def find_gaps(matcher: Matcher, *, threshold: float = MATCH_THRESHOLD, limit: in
     active = ~matcher.excluded
     gaps = []
     for column, skill_id in enumerate(index.skill_ids):
-        if skill_id in matcher.profile.skills or skill_id not in taxonomy.skills:
+        if skill_id in matcher.profile.skills or skill_id not in taxonomy.skills \
+                or taxonomy.skills[skill_id].degree_level:  # a degree is not learnt like a skill
             continue
         start, end = weights.indptr[column], weights.indptr[column + 1]
         rows = weights.indices[start:end]

@@ -24,8 +24,9 @@ from jobmatch.taxonomy.model import Category, Resource, Skill, Taxonomy, normali
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster, still safe
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 ORIGINS = ("guide", "market")
+DEGREE_LEVELS = ("bachelor", "master", "phd")
 SKILL_FIELDS = {"id", "label", "category", "origin", "aliases", "ambiguous_aliases", "label_is_ambiguous",
-                "broader", "related", "esco", "resources", "description"}
+                "broader", "related", "esco", "resources", "description", "degree_level"}
 CATEGORY_FIELDS = {"id", "label", "origin", "description"}
 RESOURCE_FIELDS = {"title", "kind", "provider", "url"}
 MAX_NAME_CHARS = 100
@@ -220,13 +221,16 @@ def _skill(path: str, entry: dict[str, Any], base: Skill | None = None) -> Skill
     esco = _text(path, skill_id, entry, "esco")
     if esco and not esco.startswith(("http://", "https://")):
         raise TaxonomyError(path, "must be a URI", entry=skill_id, field="esco")
+    degree_level = _text(path, skill_id, entry, "degree_level") or (base.degree_level if base else None)
+    if degree_level is not None and degree_level not in DEGREE_LEVELS:
+        raise TaxonomyError(path, f"must be one of {', '.join(DEGREE_LEVELS)}", entry=skill_id, field="degree_level")
     merged = lambda name: tuple(dict.fromkeys((*(getattr(base, name) if base else ()),  # noqa: E731
                                                *_names(path, skill_id, entry, name))))
     return Skill(
         id=skill_id, label=label, category=category, origin=origin,
         aliases=merged("aliases"), ambiguous_aliases=merged("ambiguous_aliases"),
         label_is_ambiguous=ambiguous_label, broader=merged("broader"), related=merged("related"),
-        esco=esco or (base.esco if base else None),
+        esco=esco or (base.esco if base else None), degree_level=degree_level,
         resources=(*(base.resources if base else ()), *resources),
         description=_text(path, skill_id, entry, "description") or (base.description if base else ""),
         source_file=path,

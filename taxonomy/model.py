@@ -43,6 +43,7 @@ class Skill:
     broader: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     esco: str | None = None
+    degree_level: str | None = None  # for degrees: the education level that holds them
     resources: tuple[Resource, ...] = ()
     description: str = ""
     source_file: str = ""
@@ -64,6 +65,7 @@ class Skill:
             "id": self.id, "label": self.label, "category": self.category, "origin": self.origin,
             "aliases": list(self.aliases), "ambiguous_aliases": list(self.ambiguous_aliases),
             "broader": list(self.broader), "related": list(self.related), "esco": self.esco,
+            "degree_level": self.degree_level,
             "resources": [r.to_dict() for r in self.resources], "description": self.description,
         }
 
