@@ -90,7 +90,8 @@ def test_json_report_content(store, tmp_path):
     assert {m["coverage"] for m in market} <= {"have", "partial", "missing"}
     assert next(m for m in market if m["id"] == "python")["coverage"] == "have"
     assert data["summary"]["open_postings"] == 38 and data["summary"]["shown"] == TOP
-    assert first["excerpt"].startswith("About the role") and len(first["excerpt"]) <= 281
+    descriptions = {p["id"]: p["description"] for p in map(json.loads, open(SAMPLE, encoding="utf-8"))}
+    assert first["excerpt"] == excerpt(descriptions[first["id"]]) and 100 < len(first["excerpt"]) <= 281
 
 
 def test_stdout_is_the_default_output_and_the_format_follows_the_extension(store, tmp_path):
