@@ -154,8 +154,10 @@ class PostingLayout:
                 level = _sentence_level(chunk, line.section)
                 if line.inline_heading is not None and line.inline_heading != SKIP:
                     level = line.inline_heading if _sentence_level(chunk, UNSPECIFIED) == UNSPECIFIED else level
-                about_employer = level == UNSPECIFIED and bool(_EMPLOYER_VOICE.search(chunk)) and not \
-                    _CANDIDATE_VOICE.search(chunk)
+                # The employer speaking of itself, even inside a requirements section whose end the
+                # text does not mark ("We are a global leader in payments."), unless it asks.
+                about_employer = bool(_EMPLOYER_VOICE.search(chunk)) and not _CANDIDATE_VOICE.search(chunk) \
+                    and _sentence_level(chunk, UNSPECIFIED) == UNSPECIFIED
                 sentences.append(Sentence(line.start + start, line.start + end, level,
                                           tuple(_negated_ranges(text, start, end, line.start)), about_employer))
         self._sentences[number] = sentences
