@@ -22,7 +22,7 @@ LEVEL_CODES = {"preferred": 1, "unspecified": 2, "required": 3}
 LEVEL_NAMES = {code: name for name, code in LEVEL_CODES.items()}
 LEVEL_WEIGHTS = {1: 0.35, 2: 0.6, 3: 1.0}
 EDUCATION_CODES = {"none": 0, "bachelor": 1, "master": 2, "phd": 3}
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 PERIOD_TO_YEAR = {"year": 1, "yearly": 1, "annual": 1, "month": 12, "monthly": 12, "week": 52, "weekly": 52,
                   "day": 260, "daily": 260, "hour": 2080, "hourly": 2080}
 
