@@ -67,7 +67,8 @@ def _index(store, taxonomy, ctx: click.Context):
     path = Path(home_dir()) / "cache" / f"index-{where}.pickle"
     index = PostingIndex.load(path, key)
     if index is None:
-        index = PostingIndex.from_records(store.extractions(taxonomy.version), key=key)
+        degrees = frozenset(s.id for s in taxonomy.skills.values() if s.degree_level)
+        index = PostingIndex.from_records(store.extractions(taxonomy.version), key=key, leave_out=degrees)
         try:
             index.save(path)
         except OSError as error:

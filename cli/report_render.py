@@ -16,7 +16,7 @@ from typing import Any
 
 FORMATS = ("md", "html", "csv", "json")
 CSV_COLUMNS = (
-    "rank", "id", "title", "company", "locations", "url", "score", "skill_coverage", "lost_to_penalties",
+    "rank", "id", "title", "company", "locations", "url", "score", "fit", "skill_coverage", "lost_to_penalties",
     "new", "first_seen", "matched", "partial", "missing_required", "missing_preferred", "missing_unspecified",
     "penalties", "contributions", "excerpt",
 )
@@ -61,7 +61,8 @@ def render_csv(data: dict[str, Any]) -> str:
         row = {
             "rank": match["rank"], "id": match["id"], "title": match["title"], "company": match["company"],
             "locations": "; ".join(match["locations"]), "url": match["url"], "score": match["score"],
-            "skill_coverage": match["skill_coverage"], "lost_to_penalties": match["lost_to_penalties"],
+            "fit": match["fit"], "skill_coverage": match["skill_coverage"],
+            "lost_to_penalties": match["lost_to_penalties"],
             "new": "yes" if match["new"] else "no", "first_seen": match["first_seen"],
             "matched": names(match["matched"]),
             "partial": "; ".join(f"{labels.get(p['id'], p['id'])} (via {labels.get(p['via'], p['via'])})"
@@ -134,7 +135,7 @@ def render_markdown(data: dict[str, Any]) -> str:
         lines.append("")
         if match.get("excerpt"):
             lines += [f"> {md(match['excerpt'])}", ""]
-        lines.append(f"- Score: {match['skill_coverage']:g} from skills"
+        lines.append(f"- Score: {match['fit']:g} from skills"
                      + (f", {match['lost_to_penalties']:g} lost to penalties" if match["penalties"] else ""))
         have = [c for c in match["contributions"] if c["id"] in match["matched"]]
         if have:

@@ -22,7 +22,7 @@ LEVEL_CODES = {"preferred": 1, "unspecified": 2, "required": 3}
 LEVEL_NAMES = {code: name for name, code in LEVEL_CODES.items()}
 LEVEL_WEIGHTS = {1: 0.35, 2: 0.6, 3: 1.0}
 EDUCATION_CODES = {"none": 0, "bachelor": 1, "master": 2, "phd": 3}
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 PERIOD_TO_YEAR = {"year": 1, "yearly": 1, "annual": 1, "month": 12, "monthly": 12, "week": 52, "weekly": 52,
                   "day": 260, "daily": 260, "hour": 2080, "hourly": 2080}
 
@@ -85,8 +85,12 @@ class PostingIndex:
         return len(self.ids)
 
     @classmethod
-    def from_records(cls, records: Iterable[dict[str, Any]], key: str = "") -> PostingIndex:
-        """Build from the store's rows (posting metadata plus its extraction)."""
+    def from_records(cls, records: Iterable[dict[str, Any]], key: str = "",
+                     leave_out: frozenset[str] = frozenset()) -> PostingIndex:
+        """Build from the store's rows (posting metadata plus its extraction).
+
+        ``leave_out``: skill ids scored another way (degrees, through the education asked for).
+        """
         columns: dict[str, int] = {}
         rows, cols, codes, years_asked = [], [], [], []
         meta: dict[str, list[Any]] = {name: [] for name in (
@@ -109,6 +113,8 @@ class PostingIndex:
             meta["education"].append(EDUCATION_CODES.get(record.get("education") or "", -1))
             meta["equivalent"].append(bool(record.get("education_or_equivalent")))
             for skill in record.get("skills") or []:
+                if skill["id"] in leave_out:
+                    continue
                 column = columns.setdefault(skill["id"], len(columns))
                 rows.append(row_number)
                 cols.append(column)

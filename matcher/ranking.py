@@ -45,7 +45,9 @@ class Match:
     company: str
     url: str
     score: float  # 0..100
-    skill_coverage: float  # 0..100 before penalties
+    fit: float  # 0..100 before penalties: the blend of coverage and similarity
+    skill_coverage: float  # 0..100: share of the posting's weighted asks you have
+    similarity: float  # 0..100: cosine of the posting's and your TF-IDF vectors
     matched: list[str]
     partial: list[Contribution]
     missing_required: list[str]
@@ -59,7 +61,7 @@ class Match:
             "rank": self.rank, "id": self.id, "title": self.title, "company": self.company, "url": self.url,
             "score": self.score, "matched": self.matched, "missing_required": self.missing_required,
             "missing_preferred": self.missing_preferred, "missing_unspecified": self.missing_other,
-            "skill_coverage": self.skill_coverage,
+            "fit": self.fit, "skill_coverage": self.skill_coverage, "similarity": self.similarity,
             "partial": [{"id": c.skill, "via": c.via, "credit": c.credit} for c in self.partial],
             "contributions": [{"id": c.skill, "requirement": c.requirement, "points": c.points, "credit": c.credit,
                                **({"via": c.via} if c.via else {})} for c in self.contributions],
@@ -86,8 +88,8 @@ class Matcher:
         self.multiplier, self.penalty_parts, self.excluded = self._penalties()
         self.coverage = self._coverage()
         self.similarity = self._similarity()
-        fit = (1 - SIMILARITY_SHARE) * self.coverage + SIMILARITY_SHARE * self.similarity
-        self.scores = np.where(self.excluded, -1.0, fit * self.multiplier)
+        self.fit = (1 - SIMILARITY_SHARE) * self.coverage + SIMILARITY_SHARE * self.similarity
+        self.scores = np.where(self.excluded, -1.0, self.fit * self.multiplier)
 
     # Skills ---------------------------------------------------------------------------------
 
@@ -100,13 +102,6 @@ class Matcher:
             column = self.index.column.get(skill_id)
             if column is not None:
                 credit[column] = max(credit[column], skill.strength)
-        # A degree is held through the profile's education, not listed as a skill.
-        if self.profile.education is not None:
-            held_level = EDUCATION_CODES[self.profile.education]
-            for skill_id, column in self.index.column.items():
-                degree = self.taxonomy.skills.get(skill_id)
-                if degree is not None and degree.degree_level and EDUCATION_CODES[degree.degree_level] <= held_level:
-                    credit[column] = 1.0
         for skill_id, skill in sorted(held.items()):
             for neighbour in sorted(self.taxonomy.neighbours(skill_id)):
                 column = self.index.column.get(neighbour)
@@ -265,7 +260,7 @@ class Matcher:
             contribution = Contribution(skill_id, level, round(100 * fit * multiplier, 2), round(credit, 3),
                                         self.via.get(skill_id))
             contributions.append(contribution)
-            if skill_id in self.profile.skills or credit >= 1.0:
+            if skill_id in self.profile.skills:
                 matched.append(skill_id)
             else:
                 partial.append(contribution)
@@ -278,7 +273,8 @@ class Matcher:
         return Match(
             rank=rank, index=row, id=index.ids[row], title=index.titles[row], company=index.companies[row],
             url=index.urls[row], score=round(100 * max(float(self.scores[row]), 0.0), 2),
-            skill_coverage=round(100 * float(self.coverage[row]), 2), matched=matched, partial=partial,
+            fit=round(100 * float(self.fit[row]), 2), skill_coverage=round(100 * float(self.coverage[row]), 2),
+            similarity=round(100 * float(self.similarity[row]), 2), matched=matched, partial=partial,
             missing_required=missing["required"], missing_preferred=missing["preferred"],
             missing_other=missing["unspecified"], contributions=contributions, penalties=penalties,
         )
@@ -319,8 +315,7 @@ def find_gaps(matcher: Matcher, *, threshold: float = MATCH_THRESHOLD, limit: in
     active = ~matcher.excluded
     gaps = []
     for column, skill_id in enumerate(index.skill_ids):
-        if skill_id in matcher.profile.skills or skill_id not in taxonomy.skills \
-                or taxonomy.skills[skill_id].degree_level:  # a degree is not learnt like a skill
+        if skill_id in matcher.profile.skills or skill_id not in taxonomy.skills:
             continue
         start, end = weights.indptr[column], weights.indptr[column + 1]
         rows = weights.indices[start:end]

@@ -181,5 +181,5 @@ def _match_item(match: Match, index, is_new: bool, label) -> dict[str, Any]:
     item["locations"] = list(index.locations[match.index])
     item["first_seen"] = index.first_seen[match.index]
     item["new"] = is_new
-    item["lost_to_penalties"] = round(max(match.skill_coverage - match.score, 0.0), 2)
+    item["lost_to_penalties"] = round(max(match.fit - match.score, 0.0), 2)
     return item

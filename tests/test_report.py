@@ -77,7 +77,7 @@ def test_json_report_content(store, tmp_path):
     first = data["matches"][0]
     assert {"rank", "id", "title", "company", "url", "score", "matched", "partial", "missing_required",
             "missing_preferred", "missing_unspecified", "contributions", "penalties", "skill_coverage",
-            "locations", "first_seen", "new", "lost_to_penalties"} <= set(first)
+            "fit", "similarity", "locations", "first_seen", "new", "lost_to_penalties"} <= set(first)
     assert first["matched"] and all(skill in data["labels"] for skill in first["matched"] + first["missing_required"])
     assert abs(sum(c["points"] for c in first["contributions"]) - first["score"]) < 0.5
     assert data["gaps"] and {"id", "label", "postings", "unlocks", "resources"} <= set(data["gaps"][0])
@@ -261,7 +261,8 @@ HOSTILE_TITLE = "<script>alert(1)</script> [x](javascript:alert(1)) *bold* | pip
 
 def hostile_report() -> dict:
     match = {"rank": 1, "id": "evil:1", "title": HOSTILE_TITLE, "company": "=HYPERLINK(\"http://x\")",
-             "url": "javascript:alert(1)", "score": 40.0, "skill_coverage": 50.0, "lost_to_penalties": 10.0,
+             "url": "javascript:alert(1)", "score": 40.0, "fit": 50.0, "skill_coverage": 55.0,
+             "similarity": 30.0, "lost_to_penalties": 10.0,
              "matched": ["python"], "partial": [], "missing_required": ["docker"], "missing_preferred": [],
              "missing_unspecified": [], "contributions": [{"id": "python", "requirement": "required", "points": 40.0,
                                                            "credit": 1.0}],
