@@ -6,6 +6,7 @@ import click
 
 from jobmatch.cli.common import db_option, print_json
 from jobmatch.cli.matching_session import prepare
+from jobmatch.matcher.ranking import MATCH_THRESHOLD
 
 
 def _label(taxonomy, skill_id: str) -> str:
@@ -68,7 +69,7 @@ def _print_ranking(session, ranking, explain: bool) -> None:
 @click.command("gaps")
 @click.argument("profile", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--threshold", default=50.0, show_default=True, type=click.FloatRange(0, 100),
+@click.option("--threshold", default=100 * MATCH_THRESHOLD, show_default=True, type=click.FloatRange(0, 100),
               help="Match threshold (score out of 100) that 'unlocks' counts postings over.")
 @click.option("--limit", default=15, show_default=True, type=click.IntRange(min=1))
 @click.option("--strict", is_flag=True, help="Unknown skills in the profile are errors, not warnings.")

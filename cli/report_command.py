@@ -13,6 +13,7 @@ import click
 from jobmatch.cli.common import db_option
 from jobmatch.cli.matching_session import prepare
 from jobmatch.cli.report_render import FORMATS, render
+from jobmatch.matcher.ranking import MATCH_THRESHOLD
 
 EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
 
@@ -25,7 +26,7 @@ EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", "
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=1), help="How many postings to show.")
 @click.option("--new-only", is_flag=True,
               help="Only postings first seen since the previous report for this profile (a nightly digest).")
-@click.option("--threshold", default=50.0, show_default=True, type=click.FloatRange(0, 100),
+@click.option("--threshold", default=100 * MATCH_THRESHOLD, show_default=True, type=click.FloatRange(0, 100),
               help="Match threshold (score out of 100) for 'over threshold' and the gaps' 'unlocks'.")
 @click.option("--strict", is_flag=True, help="Unknown skills in the profile are errors, not warnings.")
 @db_option

@@ -14,14 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from jobmatch.matcher.ranking import Match, Matcher, find_gaps, readiness
+from jobmatch.matcher.ranking import MATCH_THRESHOLD, Match, Matcher, find_gaps, readiness
 
 REPORT_FORMAT = 1
 MARKET_SKILLS = 15
 EXCERPT_CHARS = 280
 
 
-def build_report(matcher: Matcher, *, top: int = 20, threshold: float = 50.0, gap_limit: int = 10,
+def build_report(matcher: Matcher, *, top: int = 20, threshold: float = 100 * MATCH_THRESHOLD, gap_limit: int = 10,
                  new_since: str | None = None, new_only: bool = False, generated_at: str = "",
                  sample: bool = False, market_limit: int = MARKET_SKILLS,
                  description_of: Callable[[str], str | None] | None = None) -> dict[str, Any]:
