@@ -35,12 +35,11 @@ def prepare(ctx: click.Context, profile_path: str, *, strict: bool = False) -> M
     for warning in profile.warnings:
         click.echo(f"Warning: {warning}", err=True)
     store = open_store(ctx)
-    using_sample = store.count_postings(include_closed=False) == 0
+    using_sample = not store.has_open_postings()
     if using_sample:
         store = _sample_store(ctx)
         click.echo("The store has no open postings: ranking the bundled illustrative sample "
                    "(run `jobmatch crawl` or `jobmatch import` for real ones).", err=True)
-    fill_extractions(store, taxonomy)
     index = _index(store, taxonomy, ctx)
     return MatchingSession(taxonomy, profile, index, store, using_sample)
 
@@ -59,14 +58,16 @@ def _sample_store(ctx: click.Context):
 
 
 def _index(store, taxonomy, ctx: click.Context):
-    """The skill matrix, from the cache when the store and taxonomy have not changed since."""
+    """The skill matrix, from the cache when the store and taxonomy have not changed since it was
+    built; else skills are extracted where missing and the matrix is built and cached again."""
     from jobmatch.matcher.index import PostingIndex
 
-    key = f"{store.data_version()}|{taxonomy.version}"
     where = hashlib.sha1(str(store.location if store.location else store_location(ctx)).encode()).hexdigest()[:12]
     path = Path(home_dir()) / "cache" / f"index-{where}.pickle"
-    index = PostingIndex.load(path, key)
+    index = PostingIndex.load(path, f"{store.data_version()}|{taxonomy.version}")
     if index is None:
+        fill_extractions(store, taxonomy)
+        key = f"{store.data_version()}|{taxonomy.version}"
         degrees = frozenset(s.id for s in taxonomy.skills.values() if s.degree_level)
         index = PostingIndex.from_records(store.extractions(taxonomy.version), key=key, leave_out=degrees)
         try:

@@ -6,6 +6,7 @@ recorded in ``schema_migrations``. Add a new migration at the end; never edit an
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -75,6 +76,15 @@ report_runs = sa.Table(
     sa.Column("last_report_at", sa.String(40), nullable=False),
 )
 
+# One row whose generation goes up with every write to postings or extractions: a cheap key for
+# caches built from the store (the ranking's skill matrix).
+store_changes = sa.Table(
+    "store_changes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("store_token", sa.String(32), nullable=False),  # random: a re-created store is another store
+    sa.Column("generation", sa.Integer, nullable=False),
+)
+
 schema_migrations = sa.Table(
     "schema_migrations", metadata,
     sa.Column("number", sa.Integer, primary_key=True),
@@ -102,6 +112,12 @@ def _m001(connection: sa.Connection) -> None:
 @migration(2, "report runs for new-since-last-report digests")
 def _m002(connection: sa.Connection) -> None:
     report_runs.create(connection)
+
+
+@migration(3, "a change counter for caches built from the store")
+def _m003(connection: sa.Connection) -> None:
+    store_changes.create(connection)
+    connection.execute(store_changes.insert().values(id=1, store_token=uuid.uuid4().hex, generation=0))
 
 
 def migrate(connection: sa.Connection, now: str) -> list[int]:

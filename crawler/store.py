@@ -180,6 +180,7 @@ class Store:
                 for chunk in _chunks(touched, 900):
                     connection.execute(
                         table.update().where(table.c.id.in_(chunk)).values(last_seen=seen_at, closed_at=None))
+                _count_change(connection)
         except SQLAlchemyError as error:
             raise StoreError(f"store {self.location}: cannot write postings: {_reason(error)}") from None
         if by_source is not None:
@@ -199,6 +200,8 @@ class Store:
             gone = [posting_id for posting_id in open_ids if posting_id not in seen]
             for chunk in _chunks(gone, 900):
                 connection.execute(table.update().where(table.c.id.in_(chunk)).values(closed_at=closed_at))
+            if gone:
+                _count_change(connection)
         return len(gone)
 
     def iter_postings(self, *, include_closed: bool = True, include_duplicates: bool = True,
@@ -263,6 +266,7 @@ class Store:
                     connection.execute(table.delete().where(
                         table.c.taxonomy_version == taxonomy_version, table.c.posting_id.in_(chunk)))
                 connection.execute(table.insert(), batch)
+                _count_change(connection)
 
         try:
             for row in rows:
@@ -300,13 +304,16 @@ class Store:
 
     def data_version(self) -> str:
         """Changes whenever postings or extractions change: a key for caches built from the store."""
-        p, e = schema.postings, schema.extractions
+        table = schema.store_changes
         with self.engine.connect() as connection:
-            posting_state = connection.execute(sa.select(
-                sa.func.count(), sa.func.max(p.c.last_seen), sa.func.max(p.c.closed_at),
-                sa.func.count(p.c.closed_at))).one()
-            extraction_state = connection.execute(sa.select(sa.func.count(), sa.func.max(e.c.extracted_at))).one()
-        return "|".join(str(value) for value in (*posting_state, *extraction_state))
+            token, generation = connection.execute(sa.select(table.c.store_token, table.c.generation)).one()
+        return f"{token}#{generation}"
+
+    def has_open_postings(self) -> bool:
+        table = schema.postings
+        with self.engine.connect() as connection:
+            return connection.execute(sa.select(table.c.id).where(table.c.closed_at.is_(None)).limit(1)).first() \
+                is not None
 
     # Crawl runs ----------------------------------------------------------------------------
 
@@ -377,6 +384,11 @@ def _posting(row: Any, with_description: bool) -> Posting:
         structured=dict(m["structured"] or {}), first_seen=m["first_seen"], last_seen=m["last_seen"],
         closed_at=m["closed_at"],
     )
+
+
+def _count_change(connection: sa.Connection) -> None:
+    table = schema.store_changes
+    connection.execute(table.update().values(generation=table.c.generation + 1))
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:

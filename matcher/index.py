@@ -10,7 +10,8 @@ version and cached on disk (``save``/``load``).
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,26 +23,52 @@ LEVEL_CODES = {"preferred": 1, "unspecified": 2, "required": 3}
 LEVEL_NAMES = {code: name for name, code in LEVEL_CODES.items()}
 LEVEL_WEIGHTS = {1: 0.35, 2: 0.6, 3: 1.0}
 EDUCATION_CODES = {"none": 0, "bachelor": 1, "master": 2, "phd": 3}
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
+_WORD = re.compile(r"[a-z0-9+#]+")
 PERIOD_TO_YEAR = {"year": 1, "yearly": 1, "annual": 1, "month": 12, "monthly": 12, "week": 52, "weekly": 52,
                   "day": 260, "daily": 260, "hour": 2080, "hourly": 2080}
+
+
+class TextColumn:
+    """Many strings kept as one string and its offsets: a cached index of a million postings
+    unpickles in a moment instead of rebuilding a million string objects."""
+
+    def __init__(self, values: Iterable[str]):
+        values = list(values)
+        self._text = "".join(values)
+        self._ends = np.cumsum(np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values)))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, row: int) -> str:
+        if not 0 <= row < len(self._ends):
+            raise IndexError(row)
+        start = int(self._ends[row - 1]) if row else 0
+        return self._text[start:int(self._ends[row])]
+
+    def __iter__(self) -> Iterator[str]:
+        start = 0
+        for end in self._ends.tolist():
+            yield self._text[start:end]
+            start = end
 
 
 @dataclass
 class PostingIndex:
     """Postings (metadata arrays) and their skill matrix, ready for vectorised scoring."""
 
-    ids: list[str]
-    titles: list[str]
-    companies: list[str]
-    urls: list[str]
-    locations: list[list[str]]
-    first_seen: list[str]
+    ids: TextColumn
+    titles: TextColumn
+    companies: TextColumn
+    urls: TextColumn
+    first_seen: TextColumn
+    locations: list[list[str]]  # folded into location_values/location_matrix, then dropped
     remote: np.ndarray  # 1 remote, 0 on-site, -1 unknown
     salary_min: np.ndarray
     salary_max: np.ndarray
-    salary_currency: list[str]
-    salary_period: list[str]
+    salary_yearly: np.ndarray  # what one salary unit is a year (12 for monthly, 2080 for hourly)
+    salary_currency: list[str]  # folded into currency_values/currency_codes, then dropped
     years: np.ndarray  # overall years asked, nan when unstated
     education: np.ndarray  # EDUCATION_CODES, -1 when unstated
     equivalent: np.ndarray  # "or equivalent experience" accepted
@@ -57,15 +84,29 @@ class PostingIndex:
         self._weigh()
         # Distinct titles, companies and locations, so preferences are checked once per value.
         self.title_values, self.title_codes = _codes(self.titles)
+        self.title_words, self.title_word_matrix = _word_matrix(self.title_values)
         self.company_values, self.company_codes = _codes(self.companies)
+        self.currency_values, self.currency_codes = _codes(self.salary_currency)
         self.location_values, location_codes = _codes([loc for locs in self.locations for loc in locs])
         counts = np.array([len(locs) for locs in self.locations], dtype=np.int64)
-        rows = np.repeat(np.arange(len(self.locations)), counts)
+        self.location_codes = location_codes  # in each posting's own order, rows delimited by location_indptr
+        self.location_indptr = np.concatenate([[0], np.cumsum(counts)])
         self.location_matrix = sp.csr_matrix(
-            (np.ones(len(rows), dtype=np.int8), (rows, location_codes)),
+            (np.ones(len(location_codes), dtype=np.int8), location_codes, self.location_indptr),
             shape=(len(self.locations), len(self.location_values)))
-        self.salary_yearly = np.array([PERIOD_TO_YEAR.get(p, 1.0) for p in self.salary_period], dtype=np.float64)
-        self.order_ids = np.argsort(np.array(self.ids, dtype=object), kind="stable")  # for tie-breaking
+        self.locations, self.salary_currency = [], []  # kept above in compact form
+        self.order_ids = np.argsort(np.array(list(self.ids), dtype=object), kind="stable")  # for tie-breaking
+
+    def locations_of(self, row: int) -> list[str]:
+        start, end = self.location_indptr[row], self.location_indptr[row + 1]
+        return [self.location_values[code] for code in self.location_codes[start:end]]
+
+    def titles_with_words(self, words: set[str]) -> np.ndarray:
+        """For each distinct title, whether it holds all of ``words``."""
+        columns = [self.title_words.get(word) for word in words]
+        if not words or None in columns:
+            return np.zeros(len(self.title_values), dtype=bool)
+        return np.asarray(self.title_word_matrix[:, columns].sum(axis=1)).ravel() == len(columns)
 
     def _weigh(self) -> None:
         level_weight = self.levels.copy().astype(np.float64)
@@ -95,7 +136,7 @@ class PostingIndex:
         rows, cols, codes, years_asked = [], [], [], []
         meta: dict[str, list[Any]] = {name: [] for name in (
             "ids", "titles", "companies", "urls", "locations", "first_seen", "remote", "salary_min", "salary_max",
-            "salary_currency", "salary_period", "years", "education", "equivalent")}
+            "salary_currency", "salary_yearly", "years", "education", "equivalent")}
         for row_number, record in enumerate(records):
             meta["ids"].append(record["id"])
             meta["titles"].append(record.get("title") or "")
@@ -108,7 +149,7 @@ class PostingIndex:
             meta["salary_min"].append(_number(record.get("salary_min")))
             meta["salary_max"].append(_number(record.get("salary_max")))
             meta["salary_currency"].append((record.get("salary_currency") or "").upper())
-            meta["salary_period"].append((record.get("salary_period") or "").lower())
+            meta["salary_yearly"].append(PERIOD_TO_YEAR.get((record.get("salary_period") or "").lower(), 1.0))
             meta["years"].append(_number(record.get("years_experience")))
             meta["education"].append(EDUCATION_CODES.get(record.get("education") or "", -1))
             meta["equivalent"].append(bool(record.get("education_or_equivalent")))
@@ -125,12 +166,12 @@ class PostingIndex:
         levels.sum_duplicates()
         skill_years = sp.csr_matrix((np.array(years_asked), (rows, cols)), shape=shape)
         return cls(
-            ids=meta["ids"], titles=meta["titles"], companies=meta["companies"], urls=meta["urls"],
-            locations=meta["locations"], first_seen=meta["first_seen"],
+            ids=TextColumn(meta["ids"]), titles=TextColumn(meta["titles"]), companies=TextColumn(meta["companies"]),
+            urls=TextColumn(meta["urls"]), first_seen=TextColumn(meta["first_seen"]), locations=meta["locations"],
             remote=np.array(meta["remote"], dtype=np.int8),
             salary_min=np.array(meta["salary_min"], dtype=np.float64),
             salary_max=np.array(meta["salary_max"], dtype=np.float64),
-            salary_currency=meta["salary_currency"], salary_period=meta["salary_period"],
+            salary_yearly=np.array(meta["salary_yearly"], dtype=np.float64), salary_currency=meta["salary_currency"],
             years=np.array(meta["years"], dtype=np.float64),
             education=np.array(meta["education"], dtype=np.int8),
             equivalent=np.array(meta["equivalent"], dtype=bool),
@@ -164,6 +205,18 @@ def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
     codes = np.fromiter((positions.setdefault(v, len(positions)) for v in values), dtype=np.int64,
                         count=len(values))
     return list(positions), codes
+
+
+def _word_matrix(texts: list[str]) -> tuple[dict[str, int], sp.csr_matrix]:
+    """The words of each text as a 0/1 matrix over a vocabulary (lower case, letters and digits)."""
+    vocabulary: dict[str, int] = {}
+    rows, cols = [], []
+    for row, text in enumerate(texts):
+        for word in set(_WORD.findall(text.lower())):
+            rows.append(row)
+            cols.append(vocabulary.setdefault(word, len(vocabulary)))
+    matrix = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(texts), len(vocabulary)))
+    return vocabulary, matrix
 
 
 def _number(value: Any) -> float:

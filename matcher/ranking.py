@@ -168,10 +168,9 @@ class Matcher:
         if prefs.min_salary is not None:
             parts.append(("salary", np.where(self._salary_below(), 0.2, 0.0), "pays below your minimum"))
         if prefs.titles:
-            wanted = [set(_words(title)) for title in prefs.titles]
-            wanted = [w for w in wanted if w]
-            fits_value = np.array([any(w <= set(_words(title)) for w in wanted) for title in index.title_values],
-                                  dtype=bool)
+            fits_value = np.zeros(len(index.title_values), dtype=bool)
+            for wanted in prefs.titles:
+                fits_value |= index.titles_with_words(set(_words(wanted)))
             fits = fits_value[index.title_codes] if len(index) else np.zeros(0, dtype=bool)
             parts.append(("title", np.where(fits, 0.0, 0.1), "title is not one you asked for"))
         multiplier = np.ones(n)
@@ -197,7 +196,9 @@ class Matcher:
         top = np.where(np.isnan(self.index.salary_max), self.index.salary_min, self.index.salary_max)
         top = top * self.index.salary_yearly
         if prefs.min_salary_currency:
-            same = np.array([c in ("", prefs.min_salary_currency) for c in self.index.salary_currency], dtype=bool)
+            same_value = np.array([c in ("", prefs.min_salary_currency) for c in self.index.currency_values],
+                                  dtype=bool)
+            same = same_value[self.index.currency_codes] if len(self.index) else np.zeros(0, dtype=bool)
         else:
             same = np.ones(len(self.index), dtype=bool)
         return ~np.isnan(top) & same & (top < prefs.min_salary)

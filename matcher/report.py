@@ -178,7 +178,7 @@ def _match_item(match: Match, index, is_new: bool, label) -> dict[str, Any]:
         label(contribution.skill)
         if contribution.via:
             label(contribution.via)
-    item["locations"] = list(index.locations[match.index])
+    item["locations"] = index.locations_of(match.index)
     item["first_seen"] = index.first_seen[match.index]
     item["new"] = is_new
     item["lost_to_penalties"] = round(max(match.fit - match.score, 0.0), 2)

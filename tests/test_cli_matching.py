@@ -200,3 +200,14 @@ def test_taxonomy_suggest_reports_unknown_terms(tmp_path):
     assert result.exit_code == 0, result.output
     assert {"term": "Zorblax", "postings": 3}.items() <= next(
         s for s in json.loads(result.stdout) if s["term"] == "Zorblax").items()
+
+
+def test_a_new_posting_reaches_the_cached_ranking(store, tmp_path):
+    run("--db", store, "rank", str(EXAMPLES / "profile.yaml"), "--format", "json")
+    extra = tmp_path / "new.jsonl"
+    extra.write_text(json.dumps({"id": "new:1", "title": "Junior Machine Learning Engineer", "company": "Newco",
+                                 "description": "Requirements: Python, NumPy, pandas, scikit-learn, PyTorch, "
+                                                "statistics, linear algebra, SQL, Git."}) + "\n", encoding="utf-8")
+    assert run("--db", store, "import", str(extra)).exit_code == 0
+    result = run("--db", store, "rank", str(EXAMPLES / "profile.yaml"), "--format", "json", "--top", "100")
+    assert "new:1" in {m["id"] for m in json.loads(result.stdout)}

@@ -88,7 +88,7 @@ def test_rare_skills_weigh_more_than_common_ones(taxonomy):
     common = [("python", "required", None)]
     index = index_of(*(record(f"p{i}", common + [("sql", "required", None)]) for i in range(5)),
                      record("rare", common + [("rust", "required", None)]))
-    rare_row = index.ids.index("rare")
+    rare_row = list(index.ids).index("rare")
     weights = index.weights[rare_row].toarray().ravel()
     assert weights[index.column["rust"]] > weights[index.column["python"]]
     assert abs(weights.sum() - 1) < 1e-9
@@ -175,7 +175,7 @@ def test_index_cache_round_trip(tmp_path, taxonomy):
     index = PostingIndex.from_records([record("a", [("python", "required", 3)])], key="k1")
     path = tmp_path / "cache" / "index.pickle"
     index.save(path)
-    assert PostingIndex.load(path, "k1").ids == ["a"]
+    assert list(PostingIndex.load(path, "k1").ids) == ["a"]
     assert PostingIndex.load(path, "k2") is None
     path.write_bytes(b"garbage")
     assert PostingIndex.load(path, "k1") is None
@@ -184,3 +184,11 @@ def test_index_cache_round_trip(tmp_path, taxonomy):
 def test_empty_index(taxonomy):
     ranking = Matcher(index_of(), taxonomy, parse_profile("skills: [python]", taxonomy)).rank()
     assert ranking.matches == []
+
+
+def test_index_keeps_text_columns_and_location_order():
+    index = index_of(record("b", [("python", "required", None)], locations=["Paris", "Berlin"], url="https://x/b"),
+                     record("a", [("sql", "required", None)], locations=["Berlin"], title="Data Engineer"))
+    assert list(index.ids) == ["b", "a"] and index.titles[1] == "Data Engineer" and index.urls[0] == "https://x/b"
+    assert index.locations_of(0) == ["Paris", "Berlin"] and index.locations_of(1) == ["Berlin"]
+    assert list(index.titles_with_words({"data", "engineer"})) == [False, True]

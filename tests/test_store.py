@@ -86,3 +86,16 @@ def test_store_in_a_read_only_folder_is_a_clear_error(tmp_path):
     folder.chmod(0o500)
     with pytest.raises(StoreError, match="not writable"):
         Store(str(folder / "store.db"))
+
+
+def test_data_version_changes_with_every_write_and_differs_between_stores(tmp_path):
+    store = Store(str(tmp_path / "store.db"))
+    versions = [store.data_version()]
+    store.upsert_postings([_posting(1)])
+    versions.append(store.data_version())
+    store.close_missing("greenhouse", [])
+    versions.append(store.data_version())
+    store.save_extractions("v1", [(store.get_posting("greenhouse:1"), {"skills": []})])
+    versions.append(store.data_version())
+    assert len(set(versions)) == 4
+    assert Store(str(tmp_path / "other.db")).data_version() != versions[0]
