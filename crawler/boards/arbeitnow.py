@@ -25,12 +25,7 @@ API_PATH = "/api/job-board-api"
 def parse_page(data: Any, *, source: str, company: str | None = None) -> BoardPage:
     page = BoardPage()
     for job in require_list(data, "data", "arbeitnow"):
-        page.entries += 1
-        posting = parse_job(job, source=source)
-        if posting is None:
-            page.dropped += 1
-        else:
-            page.postings.append(posting)
+        page.add(parse_job(job, source=source))
     next_url = as_dict(as_dict(data).get("links")).get("next")
     page.next_url = next_url if isinstance(next_url, str) and next_url.strip() else None
     return page

@@ -33,12 +33,7 @@ def parse_board(data: Any, *, source: str, company: str | None = None) -> BoardP
     for job in require_list(data, "jobs", "ashby"):
         if isinstance(job, dict) and job.get("isListed") is False:
             continue
-        page.entries += 1
-        posting = parse_job(job, source=source, company=company)
-        if posting is None:
-            page.dropped += 1
-        else:
-            page.postings.append(posting)
+        page.add(parse_job(job, source=source, company=company))
     return page
 
 

@@ -33,6 +33,14 @@ class BoardPage:
     total: int | None = None
     next_url: str | None = None
 
+    def add(self, posting: Posting | None) -> None:
+        """Count one job object: kept when it parsed, dropped when it did not."""
+        self.entries += 1
+        if posting is None:
+            self.dropped += 1
+        else:
+            self.postings.append(posting)
+
 
 def as_list(value: Any) -> list[Any]:
     """A documented list that may arrive as null or as a single value."""

@@ -33,12 +33,7 @@ def parse_jobs(data: Any, *, source: str, company: str | None = None) -> BoardPa
     """Every job of one board response."""
     page = BoardPage()
     for job in require_list(data, "jobs", "greenhouse"):
-        page.entries += 1
-        posting = parse_job(job, source=source, company=company)
-        if posting is None:
-            page.dropped += 1
-        else:
-            page.postings.append(posting)
+        page.add(parse_job(job, source=source, company=company))
     total = as_dict(as_dict(data).get("meta")).get("total")
     page.total = total if isinstance(total, int) and not isinstance(total, bool) else None
     return page

@@ -46,12 +46,7 @@ def parse_page(html: str, *, page_url: str, source: str, company: str | None = N
             page.dropped += 1
             continue
         for node in job_postings(data):
-            page.entries += 1
-            posting = parse_job_posting(node, page_url=page_url, source=source, company=company)
-            if posting is None:
-                page.dropped += 1
-            else:
-                page.postings.append(posting)
+            page.add(parse_job_posting(node, page_url=page_url, source=source, company=company))
     return page
 
 

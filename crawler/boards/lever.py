@@ -33,12 +33,7 @@ def parse_postings(data: Any, *, source: str, company: str | None = None) -> Boa
     """One page of postings. The spider asks for the next page while a page comes back full."""
     page = BoardPage()
     for item in require_list(data, None, "lever"):
-        page.entries += 1
-        posting = parse_posting(item, source=source, company=company)
-        if posting is None:
-            page.dropped += 1
-        else:
-            page.postings.append(posting)
+        page.add(parse_posting(item, source=source, company=company))
     return page
 
 

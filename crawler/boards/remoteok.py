@@ -27,12 +27,7 @@ def parse_jobs(data: Any, *, source: str, company: str | None = None) -> BoardPa
     for item in require_list(data, None, "remoteok"):
         if isinstance(item, dict) and "legal" in item and not item.get("position"):
             continue  # the notice that opens every response
-        page.entries += 1
-        posting = parse_job(item, source=source)
-        if posting is None:
-            page.dropped += 1
-        else:
-            page.postings.append(posting)
+        page.add(parse_job(item, source=source))
     return page
 
 

@@ -30,12 +30,7 @@ def jobs_path(category: str | None = None, search: str | None = None) -> str:
 def parse_jobs(data: Any, *, source: str, company: str | None = None) -> BoardPage:
     page = BoardPage()
     for job in require_list(data, "jobs", "remotive"):
-        page.entries += 1
-        posting = parse_job(job, source=source)
-        if posting is None:
-            page.dropped += 1
-        else:
-            page.postings.append(posting)
+        page.add(parse_job(job, source=source))
     return page
 
 

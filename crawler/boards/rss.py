@@ -36,12 +36,7 @@ def parse_feed(body: bytes, *, feed_url: str, source: str, company: str | None =
     page = BoardPage()
     atom = etree.QName(root).localname == "feed"
     for node in root.iter("{*}entry" if atom else "{*}item"):
-        page.entries += 1
-        posting = _atom_entry(node, source, company) if atom else _rss_item(node, source, company)
-        if posting is None:
-            page.dropped += 1
-        else:
-            page.postings.append(posting)
+        page.add(_atom_entry(node, source, company) if atom else _rss_item(node, source, company))
     return page
 
 

@@ -29,12 +29,7 @@ def parse_account(data: Any, *, source: str, company: str | None = None) -> Boar
     page = BoardPage()
     account_name = one_line(as_dict(data).get("name"))
     for job in require_list(data, "jobs", "workable"):
-        page.entries += 1
-        posting = parse_job(job, source=source, company=account_name or company)
-        if posting is None:
-            page.dropped += 1
-        else:
-            page.postings.append(posting)
+        page.add(parse_job(job, source=source, company=account_name or company))
     return page
 
 
