@@ -277,12 +277,15 @@ def _in_context(doc: Doc, start: int, end: int, skill_tokens: set[int], candidat
 
 def _in_skill_list_line(doc: Doc, start: int, end: int, skill_tokens: set[int]) -> bool:
     """Whether the token's line is a short list mostly made of skills ("docker agile jenkins")."""
-    first = start
+    first, last = start, end
     while first > 0 and "\n" not in doc[first - 1].text:
         first -= 1
-    last = end
+        if start - first > 30:
+            return False  # a long line is prose, not a list
     while last < len(doc) and "\n" not in doc[last].text:
         last += 1
+        if last - end > 30:
+            return False
     words = [t.i for t in doc[first:last] if not t.is_punct and not t.is_space]
     if not 2 <= len(words) <= 15:
         return False

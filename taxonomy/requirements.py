@@ -151,13 +151,14 @@ class PostingLayout:
             sentences = []
             for start, end in _split_sentences(text):
                 chunk = text[start:end]
-                level = _sentence_level(chunk, line.section)
-                if line.inline_heading is not None and line.inline_heading != SKIP:
-                    level = line.inline_heading if _sentence_level(chunk, UNSPECIFIED) == UNSPECIFIED else level
+                own = _own_level(chunk)
+                level = _level_in(own, line.section)
+                if line.inline_heading is not None and line.inline_heading != SKIP and own == UNSPECIFIED:
+                    level = line.inline_heading
                 # The employer speaking of itself, even inside a requirements section whose end the
                 # text does not mark ("We are a global leader in payments."), unless it asks.
-                about_employer = bool(_EMPLOYER_VOICE.search(chunk)) and not _CANDIDATE_VOICE.search(chunk) \
-                    and _sentence_level(chunk, UNSPECIFIED) == UNSPECIFIED
+                about_employer = own == UNSPECIFIED and bool(_EMPLOYER_VOICE.search(chunk)) \
+                    and not _CANDIDATE_VOICE.search(chunk)
                 sentences.append(Sentence(line.start + start, line.start + end, level,
                                           tuple(_negated_ranges(text, start, end, line.start)), about_employer))
         self._sentences[number] = sentences
@@ -237,14 +238,22 @@ def _split_sentences(line: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if line[s:e].strip()]
 
 
-def _sentence_level(sentence: str, section: str) -> str:
-    if section == SKIP:
-        return SKIP
+def _own_level(sentence: str) -> str:
+    """The level a sentence's own words set ("is a plus", "must"), whatever its section."""
     if _PREFERRED_CUE.search(sentence):
         return PREFERRED
     if _REQUIRED_CUE.search(sentence):
-        return REQUIRED if section != PREFERRED else PREFERRED
-    return section
+        return REQUIRED
+    return UNSPECIFIED
+
+
+def _level_in(own: str, section: str) -> str:
+    """A sentence's level in its section: a requirement cue inside "Nice to have" stays preferred."""
+    if section == SKIP:
+        return SKIP
+    if own == PREFERRED or (own == REQUIRED and section == PREFERRED):
+        return PREFERRED
+    return own if own == REQUIRED else section
 
 
 def years_value(match: re.Match[str]) -> float:
