@@ -61,15 +61,17 @@ def _index(store, taxonomy, ctx: click.Context):
     """The skill matrix, from the cache when the store and taxonomy have not changed since it was
     built; else skills are extracted where missing and the matrix is built and cached again."""
     from jobmatch.matcher.index import PostingIndex
+    from jobmatch.taxonomy.versions import extraction_key
 
     where = hashlib.sha1(str(store.location if store.location else store_location(ctx)).encode()).hexdigest()[:12]
     path = Path(home_dir()) / "cache" / f"index-{where}.pickle"
-    index = PostingIndex.load(path, f"{store.data_version()}|{taxonomy.version}")
+    version = extraction_key(taxonomy)
+    index = PostingIndex.load(path, f"{store.data_version()}|{version}")
     if index is None:
         fill_extractions(store, taxonomy)
-        key = f"{store.data_version()}|{taxonomy.version}"
+        key = f"{store.data_version()}|{version}"
         degrees = frozenset(s.id for s in taxonomy.skills.values() if s.degree_level)
-        index = PostingIndex.from_records(store.extractions(taxonomy.version), key=key, leave_out=degrees)
+        index = PostingIndex.from_records(store.extractions(version), key=key, leave_out=degrees)
         try:
             index.save(path)
         except OSError as error:

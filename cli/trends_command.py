@@ -20,6 +20,7 @@ def trends_command(ctx: click.Context, fmt: str, top: int) -> None:
     """How demand for the most-asked skills moved across the crawl runs in the store: at each
     finished run, the postings open then and the share of them asking for each skill."""
     from jobmatch.matcher.trends import skill_trends
+    from jobmatch.taxonomy.versions import extraction_key
 
     store = open_store(ctx)
     taxonomy = load_taxonomy()
@@ -27,7 +28,7 @@ def trends_command(ctx: click.Context, fmt: str, top: int) -> None:
     finished = [run for run in runs if run.get("finished_at")]
     if len(finished) >= 2:  # only then is there a trend worth extracting closed postings for
         fill_extractions(store, taxonomy, include_closed=True)
-        records = store.extractions(taxonomy.version, include_closed=True)
+        records = store.extractions(extraction_key(taxonomy), include_closed=True)
     else:
         records = []
     trends = skill_trends(finished, records, taxonomy, top=top)

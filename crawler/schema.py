@@ -120,6 +120,21 @@ def _m003(connection: sa.Connection) -> None:
     connection.execute(store_changes.insert().values(id=1, store_token=uuid.uuid4().hex, generation=0))
 
 
+# The skill names each extraction key was made with: a new taxonomy version re-extracts only
+# postings that mention a skill that changed.
+taxonomy_snapshots = sa.Table(
+    "taxonomy_snapshots", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("signature", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
+
+@migration(4, "taxonomy snapshots for partial re-extraction")
+def _m004(connection: sa.Connection) -> None:
+    taxonomy_snapshots.create(connection)
+
+
 def migrate(connection: sa.Connection, now: str) -> list[int]:
     """Apply every migration not applied yet; returns the numbers applied."""
     schema_migrations.create(connection, checkfirst=True)

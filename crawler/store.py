@@ -302,6 +302,36 @@ class Store:
             for row in connection.execution_options(yield_per=2000).execute(query):
                 yield dict(row._mapping)
 
+    def extraction_results(self, key: str, posting_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """The stored extractions under ``key`` of these postings: id -> (content hash, result)."""
+        e = schema.extractions
+        found: dict[str, tuple[str, dict[str, Any]]] = {}
+        with self.engine.connect() as connection:
+            for chunk in _chunks(list(posting_ids), 900):
+                for row in connection.execute(sa.select(e).where(e.c.taxonomy_version == key,
+                                                                 e.c.posting_id.in_(chunk))):
+                    found[row.posting_id] = (row.content_hash, {
+                        "skills": row.skills, "education": row.education,
+                        "education_or_equivalent": row.education_or_equivalent,
+                        "years_experience": row.years_experience, "seniority": row.seniority})
+        return found
+
+    def save_taxonomy_snapshot(self, key: str, signature: dict[str, Any]) -> None:
+        table = schema.taxonomy_snapshots
+        with self.engine.begin() as connection:
+            if connection.execute(sa.select(table.c.key).where(table.c.key == key)).first() is None:
+                connection.execute(table.insert().values(key=key, signature=signature, created_at=utc_now()))
+
+    def latest_taxonomy_snapshot(self, suffix: str, other_than: str) -> tuple[str, dict[str, Any]] | None:
+        """The newest snapshot whose key ends with ``suffix`` (same rules), other than ``other_than``."""
+        table = schema.taxonomy_snapshots
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(table.c.key, table.c.signature)
+                .where(table.c.key.like(f"%{suffix}"), table.c.key != other_than)
+                .order_by(table.c.created_at.desc(), table.c.key)).first()
+        return (row.key, row.signature) if row else None
+
     def data_version(self) -> str:
         """Changes whenever postings or extractions change: a key for caches built from the store."""
         table = schema.store_changes

@@ -211,3 +211,27 @@ def test_a_new_posting_reaches_the_cached_ranking(store, tmp_path):
     assert run("--db", store, "import", str(extra)).exit_code == 0
     result = run("--db", store, "rank", str(EXAMPLES / "profile.yaml"), "--format", "json", "--top", "100")
     assert "new:1" in {m["id"] for m in json.loads(result.stdout)}
+
+
+def test_a_taxonomy_edit_re_extracts_only_postings_that_mention_what_changed(tmp_path, monkeypatch):
+    from jobmatch.crawler.store import Store
+
+    db = str(tmp_path / "s.db")
+    source = tmp_path / "p.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "title": "Data Engineer", "description": "Requirements: Zorblax and SQL."},
+        {"id": "b", "title": "ML Engineer", "description": "Requirements: Python and PyTorch."},
+    ]) + "\n", encoding="utf-8")
+    run("--db", db, "import", str(source))
+    assert "Extracted 2" in run("--db", db, "extract").stderr
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text("skills:\n  - {id: zorblax, label: Zorblax, category: data_engineering}\n", encoding="utf-8")
+    monkeypatch.setenv("JOBMATCH_TAXONOMY", str(overlay))
+    result = run("--db", db, "extract")
+    assert "Extracting skills from 1 posting(s)" in result.stderr and "1 unaffected" in result.stderr
+    from jobmatch.cli.common import load_taxonomy
+    from jobmatch.taxonomy.versions import extraction_key
+
+    with Store(db) as store:
+        found = {r["id"]: {s["id"] for s in r["skills"]} for r in store.extractions(extraction_key(load_taxonomy()))}
+    assert found["a"] >= {"zorblax", "sql"} and found["b"] >= {"python", "pytorch"}
