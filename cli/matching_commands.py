@@ -42,7 +42,11 @@ def _print_ranking(session, ranking, explain: bool) -> None:
     title = f"Top {len(ranking.matches)} of {ranking.considered} open posting(s)"
     if session.using_sample:
         title += " (bundled sample)"
-    table = Table(title=title, show_lines=explain)
+    console = Console()
+    if explain:
+        _print_explained(console, title, taxonomy, ranking)
+        return
+    table = Table(title=title)
     for column, justify in (("#", "right"), ("score", "right"), ("title", "left"), ("company", "left"),
                             ("you have", "left"), ("missing (required)", "left")):
         table.add_column(column, justify=justify, overflow="fold")
@@ -51,19 +55,33 @@ def _print_ranking(session, ranking, explain: bool) -> None:
         if match.partial:
             have += (", " if have else "") + ", ".join(f"~{_label(taxonomy, c.skill)}" for c in match.partial[:3])
         missing = ", ".join(_label(taxonomy, s) for s in match.missing_required[:6])
-        title_cell = match.title
-        if explain:
-            parts = [f"+{c.points:g} {_label(taxonomy, c.skill)} ({c.requirement}"
-                     + (f", via {_label(taxonomy, c.via)}" if c.via else "") + ")" for c in match.contributions]
-            parts += [f"x{p['factor']:g} {p['reason']}" for p in match.penalties]
-            if match.missing_preferred:
-                parts.append("nice to have: " + ", ".join(_label(taxonomy, s) for s in match.missing_preferred))
-            title_cell += "\n" + "\n".join(parts)
-        table.add_row(str(match.rank), f"{match.score:.0f}", title_cell, match.company, have, missing)
-    console = Console()
+        table.add_row(str(match.rank), f"{match.score:.0f}", match.title, match.company, have, missing)
     console.print(table)
-    if not explain:
-        console.print("[dim]~ = partial credit for a related skill; --explain shows each score's breakdown.[/dim]")
+    console.print("[dim]~ = partial credit for a related skill; --explain shows each score's breakdown.[/dim]")
+
+
+def _print_explained(console, title: str, taxonomy, ranking) -> None:
+    """Each posting as a block: what added how much, what is missing, which penalty applied."""
+    from rich.markup import escape
+
+    console.print(f"[bold]{escape(title)}[/bold]\n")
+    for match in ranking.matches:
+        console.print(f"[bold]{match.rank}. {escape(match.title)}[/bold] - {escape(match.company or '')}  "
+                      f"[bold]{match.score:.0f}[/bold]/100 (fit {match.fit:.0f}: coverage {match.skill_coverage:.0f}, "
+                      f"similarity {match.similarity:.0f})")
+        if match.url:
+            console.print(f"   {escape(match.url)}", highlight=False)
+        added = [f"+{c.points:g} {_label(taxonomy, c.skill)}" + (f" (via {_label(taxonomy, c.via)})" if c.via else "")
+                 for c in match.contributions]
+        if added:
+            console.print("   " + escape(", ".join(added)), highlight=False)
+        for heading, ids in (("missing, required", match.missing_required),
+                             ("missing, nice to have", match.missing_preferred)):
+            if ids:
+                console.print(f"   {heading}: " + escape(", ".join(_label(taxonomy, s) for s in ids)), highlight=False)
+        for penalty in match.penalties:
+            console.print(f"   x{penalty['factor']:g} {escape(penalty['reason'])}", highlight=False)
+        console.print()
 
 
 @click.command("gaps")

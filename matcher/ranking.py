@@ -267,6 +267,8 @@ class Matcher:
                 matched.append(skill_id)
             else:
                 partial.append(contribution)
+        contributions.sort(key=lambda c: (-c.points, c.skill))
+        partial.sort(key=lambda c: (-c.points, c.skill))
         penalties = []
         for name, values, template in self.penalty_parts:
             if values[row] > 0:

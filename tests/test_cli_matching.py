@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib.resources import files
 from pathlib import Path
 
@@ -51,7 +52,8 @@ def test_profiles_of_different_people_rank_different_roles_first(store):
 def test_rank_table_and_explain(store):
     result = run("--db", store, "rank", str(EXAMPLES / "profile.yaml"), "--top", "3", "--explain")
     assert result.exit_code == 0, result.output
-    assert "Top 3 of" in result.stdout and "(required" in result.stdout
+    assert "Top 3 of" in result.stdout and "1. " in result.stdout and "fit " in result.stdout
+    assert re.search(r"\+\d+(\.\d+)? \w", result.stdout)  # per-skill points
 
 
 def test_rank_uses_the_bundled_sample_when_the_store_is_empty(tmp_path):
