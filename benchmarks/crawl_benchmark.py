@@ -53,9 +53,7 @@ def child(mode: str, url: str, boards: int, db: str) -> None:
     Both modes import the same modules before the clock starts and build their CrawlerProcess
     inside the timed part, so the difference is what the full crawl adds.
     """
-    from scrapy.crawler import CrawlerProcess
-
-    from jobmatch.crawler.runner import crawl_settings, run_crawl
+    from jobmatch.crawler.runner import parse_only, run_crawl
     from jobmatch.crawler.spiders import spider_class
 
     config = _sources(url, boards)
@@ -68,13 +66,9 @@ def child(mode: str, url: str, boards: int, db: str) -> None:
         print(json.dumps({"postings": stored, "seconds": seconds, "failed": result.health.totals["failed"]}))
         return
     started = time.perf_counter()
-    process = CrawlerProcess(crawl_settings(db, {**BENCH_SETTINGS, "ITEM_PIPELINES": {}}))
-    crawler = process.create_crawler(spider_class("greenhouse"))
-    process.crawl(crawler, sources=config.sources, relevance=config.relevance)
-    process.start()
+    postings = parse_only(config, BENCH_SETTINGS)
     seconds = time.perf_counter() - started
-    print(json.dumps({"postings": crawler.stats.get_value("item_scraped_count", 0), "seconds": seconds,
-                      "failed": 0}))
+    print(json.dumps({"postings": postings, "seconds": seconds, "failed": 0}))
 
 
 def main() -> None:

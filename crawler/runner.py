@@ -63,6 +63,15 @@ def run_crawl(config: SourcesConfig, store_location: str, lock_path: Path,
     return CrawlResult(run_id, results, health, lock.stale_owner)
 
 
+def parse_only(config: SourcesConfig, overrides: Mapping[str, Any] | None = None) -> int:
+    """Fetch and parse every source without storing anything; returns how many postings were kept.
+
+    The baseline of ``benchmarks/crawl_benchmark.py``: what a crawl costs before the store.
+    """
+    stats = _crawl(config, crawl_settings("", {**(overrides or {}), "ITEM_PIPELINES": {}}), None)
+    return int(stats.get("item_scraped_count", 0))
+
+
 def _close_interrupted_runs(store: Store) -> None:
     """We hold the lock, so a run still marked running was killed: record it as failed."""
     for run in store.crawl_runs():
@@ -94,4 +103,5 @@ def _crawl(config: SourcesConfig, settings: Any, on_source_finished: SourceFinis
     stats: dict[str, Any] = {}
     for crawler in crawlers:
         stats.update(crawler.stats.get_stats() or {})
+    stats["item_scraped_count"] = sum(c.stats.get_value("item_scraped_count", 0) for c in crawlers)
     return stats
