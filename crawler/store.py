@@ -121,8 +121,8 @@ class Store:
                 digest_of = {id(p): p.content_hash for p in batch}
                 key_of = {id(p): p.duplicate_key for p in batch}
                 ids = list({p.id for p in batch})
-                existing = {
-                    row.id: row for row in connection.execute(
+                existing: dict[str, str] = {  # id -> content hash, kept current through the batch
+                    row.id: row.content_hash for row in connection.execute(
                         sa.select(table.c.id, table.c.content_hash).where(table.c.id.in_(ids)))
                 }
                 hashes = list(set(digest_of.values()))
@@ -144,7 +144,7 @@ class Store:
                     digest, key = digest_of[id(posting)], key_of[id(posting)]
                     counts.ids.append(posting.id)
                     if posting.id in existing:
-                        if existing[posting.id].content_hash == digest:
+                        if existing[posting.id] == digest:
                             counts.unchanged += 1
                             outcomes.append((posting.source, "unchanged"))
                             touched.append(posting.id)
@@ -152,7 +152,7 @@ class Store:
                             counts.updated += 1
                             outcomes.append((posting.source, "updated"))
                             updates.append(_row(posting, digest, key) | {"b_id": posting.id, "last_seen": seen_at})
-                            existing[posting.id] = _HashOnly(digest)
+                            existing[posting.id] = digest
                         continue
                     if digest in by_hash:
                         counts.duplicates += 1
@@ -167,7 +167,7 @@ class Store:
                         by_key[key] = (posting.id, posting.source)
                     inserts.append(row)
                     by_hash[digest] = posting.id
-                    existing[posting.id] = _HashOnly(digest)
+                    existing[posting.id] = digest
                     counts.new += 1
                     outcomes.append((posting.source, "new"))
                 if inserts:
@@ -383,11 +383,6 @@ class Store:
         except SQLAlchemyError as error:
             raise StoreError(f"store {self.location}: cannot record the report: {_reason(error)}") from None
         return at
-
-
-class _HashOnly:
-    def __init__(self, content_hash: str):
-        self.content_hash = content_hash
 
 
 def _row(posting: Posting, content_hash: str | None = None, duplicate_key: str | None = None) -> dict[str, Any]:

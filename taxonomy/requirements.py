@@ -135,10 +135,6 @@ class PostingLayout:
                 self._lines.append(_Line(line_start, line_end, section, inline_heading=heading))
         self._starts = [line.start for line in self._lines]
 
-    @property
-    def sentences(self) -> list[Sentence]:
-        return [sentence for number in range(len(self._lines)) for sentence in self._line_sentences(number)]
-
     def _line_sentences(self, number: int) -> list[Sentence]:
         cached = self._sentences.get(number)
         if cached is not None:
