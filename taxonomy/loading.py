@@ -19,16 +19,27 @@ from typing import Any
 import yaml
 
 from jobmatch.taxonomy.errors import TaxonomyError
-from jobmatch.taxonomy.model import Category, Resource, Skill, Taxonomy, normalize_name
+from jobmatch.taxonomy.model import (
+    RESOURCE_KINDS,
+    RESOURCE_LEVELS,
+    Category,
+    Resource,
+    Skill,
+    Taxonomy,
+    normalize_name,
+)
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster, still safe
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 ORIGINS = ("guide", "market")
 DEGREE_LEVELS = ("bachelor", "master", "phd")
 SKILL_FIELDS = {"id", "label", "category", "origin", "aliases", "ambiguous_aliases", "label_is_ambiguous",
-                "broader", "related", "esco", "resources", "description", "degree_level"}
-CATEGORY_FIELDS = {"id", "label", "origin", "description"}
-RESOURCE_FIELDS = {"title", "kind", "provider", "url"}
+                "broader", "related", "esco", "resources", "description", "degree_level", "prerequisites"}
+CATEGORY_FIELDS = {"id", "label", "origin", "description", "learnable"}
+RESOURCE_FIELDS = ("title", "url", "kind", "level", "provider", "section")
+RESOURCE_REQUIRED = ("title", "url", "kind", "level")
+# Bumped when the classes' fields change, so a pickled taxonomy from an older build is not reused.
+SCHEMA_VERSION = 2
 MAX_NAME_CHARS = 100
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -69,7 +80,7 @@ def load_taxonomy(overlay: str | None = None, cache_dir: str | None = None) -> T
 
 
 def _files_key(paths: list[str]) -> str:
-    parts = []
+    parts = [f"schema {SCHEMA_VERSION}"]
     for path in paths:
         try:
             stat = Path(path).stat()
@@ -191,8 +202,12 @@ def _category(path: str, entry: dict[str, Any]) -> Category:
     origin = _text(path, category_id, entry, "origin") or "guide"
     if origin not in ORIGINS:
         raise TaxonomyError(path, f"must be one of {', '.join(ORIGINS)}", entry=category_id, field="origin")
+    learnable = entry.get("learnable", True)
+    if not isinstance(learnable, bool):
+        raise TaxonomyError(path, "must be true or false", entry=category_id, field="learnable")
     return Category(id=category_id, label=_text(path, category_id, entry, "label", required=True) or category_id,
-                    origin=origin, description=_text(path, category_id, entry, "description") or "")
+                    origin=origin, description=_text(path, category_id, entry, "description") or "",
+                    learnable=learnable)
 
 
 def _skill(path: str, entry: dict[str, Any], base: Skill | None = None) -> Skill:
@@ -208,16 +223,10 @@ def _skill(path: str, entry: dict[str, Any], base: Skill | None = None) -> Skill
     ambiguous_label = entry.get("label_is_ambiguous", base.label_is_ambiguous if base else False)
     if not isinstance(ambiguous_label, bool):
         raise TaxonomyError(path, "must be true or false", entry=skill_id, field="label_is_ambiguous")
-    resources = []
     raw_resources = entry.get("resources") or []
     if not isinstance(raw_resources, list):
         raise TaxonomyError(path, "must be a list", entry=skill_id, field="resources")
-    for index, item in enumerate(raw_resources):
-        if not isinstance(item, dict) or not isinstance(item.get("title"), str) or set(item) - RESOURCE_FIELDS:
-            raise TaxonomyError(path, f"entry {index} needs a 'title' and only {sorted(RESOURCE_FIELDS)}",
-                                entry=skill_id, field="resources")
-        resources.append(Resource(title=item["title"], kind=str(item.get("kind") or "resource"),
-                                  provider=item.get("provider"), url=item.get("url")))
+    resources = [_resource(path, skill_id, index, item) for index, item in enumerate(raw_resources)]
     esco = _text(path, skill_id, entry, "esco")
     if esco and not esco.startswith(("http://", "https://")):
         raise TaxonomyError(path, "must be a URI", entry=skill_id, field="esco")
@@ -231,10 +240,48 @@ def _skill(path: str, entry: dict[str, Any], base: Skill | None = None) -> Skill
         aliases=merged("aliases"), ambiguous_aliases=merged("ambiguous_aliases"),
         label_is_ambiguous=ambiguous_label, broader=merged("broader"), related=merged("related"),
         esco=esco or (base.esco if base else None), degree_level=degree_level,
+        prerequisites=merged("prerequisites"),
         resources=(*(base.resources if base else ()), *resources),
         description=_text(path, skill_id, entry, "description") or (base.description if base else ""),
         source_file=path,
     )
+
+
+def _resource(path: str, skill_id: str, index: int, item: Any) -> Resource:
+    """One resource: title, http(s) url, kind and level required; provider and guide section optional."""
+    where = f"resources[{index}]"
+    if not isinstance(item, dict):
+        raise TaxonomyError(path, f"{where} must be a mapping with {', '.join(RESOURCE_REQUIRED)}",
+                            entry=skill_id, field="resources")
+    unknown = set(item) - set(RESOURCE_FIELDS)
+    if unknown:
+        raise TaxonomyError(path, f"{where} has unknown field(s) {', '.join(sorted(map(str, unknown)))}; "
+                                  f"known: {', '.join(sorted(RESOURCE_FIELDS))}", entry=skill_id, field="resources")
+    values: dict[str, str | None] = {}
+    for name in RESOURCE_FIELDS:
+        value = item.get(name)
+        if value is None:
+            if name in RESOURCE_REQUIRED:
+                raise TaxonomyError(path, f"{where} ({str(item.get('title') or '?')[:60]!r}) needs a {name!r}",
+                                    entry=skill_id, field="resources")
+            values[name] = None
+            continue
+        if not isinstance(value, str) or not value.strip() or "\n" in value.strip():
+            raise TaxonomyError(path, f"{where}: {name!r} must be one line of text", entry=skill_id,
+                                field="resources")
+        values[name] = value.strip()
+    url = values["url"] or ""
+    if not re.fullmatch(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", url, flags=re.I):
+        raise TaxonomyError(path, f"{where} ({values['title'][:60]!r}): url must be an http(s) address, "
+                                  f"got {url[:80]!r}", entry=skill_id, field="resources")
+    if values["kind"] not in RESOURCE_KINDS:
+        raise TaxonomyError(path, f"{where}: kind must be one of {', '.join(RESOURCE_KINDS)}, got "
+                                  f"{values['kind']!r}", entry=skill_id, field="resources")
+    if values["level"] not in RESOURCE_LEVELS:
+        raise TaxonomyError(path, f"{where}: level must be one of {', '.join(RESOURCE_LEVELS)}, got "
+                                  f"{values['level']!r}", entry=skill_id, field="resources")
+    return Resource(title=values["title"] or "", kind=values["kind"] or "docs", provider=values["provider"],
+                    url=url, level=values["level"], section=values["section"])
 
 
 def _merge_overlay(path: str, skills: dict[str, Skill], categories: dict[str, Category]) -> None:
@@ -254,7 +301,7 @@ def _check_links(skills: dict[str, Skill], categories: dict[str, Category]) -> N
         if skill.category not in categories:
             raise TaxonomyError(skill.source_file, f"unknown category {skill.category!r}", entry=skill.id,
                                 field="category")
-        for field_name in ("broader", "related"):
+        for field_name in ("broader", "related", "prerequisites"):
             for target in getattr(skill, field_name):
                 if target not in skills:
                     raise TaxonomyError(skill.source_file, f"links to unknown skill {target!r}", entry=skill.id,
@@ -270,6 +317,30 @@ def _check_links(skills: dict[str, Skill], categories: dict[str, Category]) -> N
                 raise TaxonomyError(skill.source_file, f"name {name!r} already belongs to skill {owner[key]!r}",
                                     entry=skill.id, field="aliases")
             owner[key] = skill.id
+    _check_prerequisite_cycles(skills)
+
+
+def _check_prerequisite_cycles(skills: dict[str, Skill]) -> None:
+    """Prerequisites must form a DAG: a cycle is reported with its path, on the entry where it closes."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(skill_id: str, path: list[str]) -> None:
+        state[skill_id] = 1
+        path.append(skill_id)
+        for before in skills[skill_id].prerequisites:
+            if state.get(before) == 1:
+                cycle = [*path[path.index(before):], before]
+                raise TaxonomyError(skills[skill_id].source_file,
+                                    f"prerequisite cycle: {' -> '.join(cycle)}", entry=skill_id,
+                                    field="prerequisites")
+            if before not in state:
+                visit(before, path)
+        path.pop()
+        state[skill_id] = 2
+
+    for skill_id in sorted(skills):
+        if skill_id not in state:
+            visit(skill_id, [])
 
 
 def _version(skills: dict[str, Skill], categories: dict[str, Category]) -> str:

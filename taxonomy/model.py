@@ -5,19 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+RESOURCE_KINDS = ("course", "book", "docs", "tutorial", "blog", "video", "paper")
+RESOURCE_LEVELS = ("beginner", "intermediate", "advanced")
+
 
 @dataclass(frozen=True)
 class Resource:
-    """A learning resource the guide recommends (a course, book, blog, ...)."""
+    """A learning resource: one the guide recommends (``section`` names the guide's section), or a free,
+    official one (a project's own docs or tutorial). ``kind`` is one of ``RESOURCE_KINDS``, ``level`` one
+    of ``RESOURCE_LEVELS``; the loader requires ``url`` (http or https)."""
 
     title: str
-    kind: str = "resource"
+    kind: str = "docs"
     provider: str | None = None
     url: str | None = None
+    level: str | None = None
+    section: str | None = None
+
+    @property
+    def from_guide(self) -> bool:
+        return self.section is not None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in
-                {"title": self.title, "kind": self.kind, "provider": self.provider, "url": self.url}.items() if v}
+                {"title": self.title, "kind": self.kind, "provider": self.provider, "url": self.url,
+                 "level": self.level, "section": self.section}.items() if v}
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,9 @@ class Category:
     label: str
     origin: str = "guide"
     description: str = ""
+    # False for things one does not study to acquire: soft skills, spoken languages, degrees, fields of
+    # study, industries, clearances and work authorisation. "What to learn next" lists only learnable skills.
+    learnable: bool = True
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,7 @@ class Skill:
     resources: tuple[Resource, ...] = ()
     description: str = ""
     source_file: str = ""
+    prerequisites: tuple[str, ...] = ()  # skill ids to learn first (the guide's learning path); no cycles
 
     @property
     def plain_names(self) -> tuple[str, ...]:
@@ -65,7 +81,7 @@ class Skill:
             "id": self.id, "label": self.label, "category": self.category, "origin": self.origin,
             "aliases": list(self.aliases), "ambiguous_aliases": list(self.ambiguous_aliases),
             "broader": list(self.broader), "related": list(self.related), "esco": self.esco,
-            "degree_level": self.degree_level,
+            "degree_level": self.degree_level, "prerequisites": list(self.prerequisites),
             "resources": [r.to_dict() for r in self.resources], "description": self.description,
         }
 
@@ -101,6 +117,39 @@ class Taxonomy:
                 linked.add(other.id)
         linked.discard(skill_id)
         return linked
+
+    def is_learnable(self, skill_id: str) -> bool:
+        """Whether a skill is something to study (a technical skill, tool, method or area of knowledge),
+        as its category says; False for soft skills, languages, degrees, ... and for unknown ids."""
+        skill = self.skills.get(skill_id)
+        if skill is None:
+            return False
+        category = self.categories.get(skill.category)
+        return category.learnable if category is not None else True
+
+    def prerequisites_of(self, skill_id: str) -> list[str]:
+        """Every skill to learn before ``skill_id``, transitively, in an order to learn them (each after its
+        own prerequisites); ``skill_id`` itself is not included."""
+        return [s for s in self.learning_order([skill_id]) if s != skill_id]
+
+    def learning_order(self, skill_ids: list[str]) -> list[str]:
+        """``skill_ids`` with all their prerequisites, ordered so that each skill follows its prerequisites;
+        otherwise the given order is kept (a depth-first walk). Unknown ids are kept where they are."""
+        ordered: list[str] = []
+        placed: set[str] = set()
+
+        def visit(current: str, path: tuple[str, ...]) -> None:
+            if current in placed or current in path:  # the loader rejects cycles; this only guards overlays
+                return
+            skill = self.skills.get(current)
+            for before in (skill.prerequisites if skill else ()):
+                visit(before, (*path, current))
+            placed.add(current)
+            ordered.append(current)
+
+        for skill_id in skill_ids:
+            visit(skill_id, ())
+        return ordered
 
 
 def normalize_name(name: str) -> str:

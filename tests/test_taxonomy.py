@@ -89,3 +89,122 @@ def test_non_utf8_taxonomy_file(tmp_path):
 
 def test_bundled_files_are_package_data():
     assert bundled_files() and all(path.suffix == ".yaml" for path in bundled_files())
+
+
+# --- learnable categories, prerequisites and learning resources ---------------------------------------
+
+GOOD_RESOURCE = "{title: T, url: 'https://example.org/docs', kind: docs, level: beginner}"
+
+
+def skill_with(fields: str) -> str:
+    return f"skills:\n  - {{id: x1, label: X, category: ml_tools, {fields}}}\n"
+
+
+def test_every_bundled_category_says_whether_it_is_learnable():
+    import yaml
+
+    raw = yaml.safe_load((Path(bundled_files()[0]).parent / "categories.yaml").read_text(encoding="utf-8"))
+    assert all(isinstance(entry.get("learnable"), bool) for entry in raw["categories"])
+    taxonomy = load_taxonomy()
+    not_learnable = {c.id for c in taxonomy.categories.values() if not c.learnable}
+    assert {"soft_skills", "spoken_languages", "degrees", "education_fields"} <= not_learnable
+    assert not {"ml_tools", "ml_concepts", "mathematics", "programming_languages", "llm", "mlops"} & not_learnable
+
+
+@pytest.mark.parametrize("name, learnable", [
+    ("python", True), ("pytorch", True), ("kubernetes", True), ("statistics", True), ("rag", True),
+    ("communication", False), ("leadership", False), ("english", False), ("phd", False),
+    ("bachelor's degree", False), ("physics", False), ("security clearance", False), ("saas", False),
+])
+def test_is_learnable(name, learnable):
+    taxonomy = load_taxonomy()
+    assert taxonomy.is_learnable(taxonomy.resolve(name)) is learnable
+    assert taxonomy.is_learnable("no_such_skill") is False
+
+
+def test_category_learnable_must_be_a_boolean(tmp_path):
+    path = write(tmp_path, "categories:\n  - {id: c1, label: C, learnable: maybe}\n")
+    with pytest.raises(TaxonomyError, match=r"t.yaml: c1: field 'learnable': must be true or false"):
+        build_taxonomy([SMALL, path])
+
+
+def test_prerequisites_load_and_order_a_learning_path(tmp_path):
+    path = write(tmp_path, "skills:\n"
+                           "  - {id: la, label: Linear algebra, category: ml_tools}\n"
+                           "  - {id: dl, label: Deep learning, category: ml_tools, prerequisites: [la, python]}\n"
+                           "  - {id: tf, label: TF2, category: ml_tools, prerequisites: [dl, python]}\n")
+    taxonomy = build_taxonomy([SMALL, path])
+    assert taxonomy.skills["dl"].prerequisites == ("la", "python")
+    assert taxonomy.prerequisites_of("tf") == ["la", "python", "dl"]
+    assert taxonomy.prerequisites_of("python") == []
+    assert taxonomy.learning_order(["tf", "la", "docker"]) == ["la", "python", "dl", "tf", "docker"]
+    assert taxonomy.skills["dl"].to_dict()["prerequisites"] == ["la", "python"]
+
+
+def test_overlay_adds_prerequisites(tmp_path):
+    overlay = write(tmp_path, "skills:\n  - {id: pytorch, prerequisites: [python]}\n", "overlay.yaml")
+    assert build_taxonomy([SMALL], overlay).skills["pytorch"].prerequisites == ("python",)
+
+
+@pytest.mark.parametrize("text, message", [
+    (skill_with("prerequisites: [nowhere]"), r"x1: field 'prerequisites': links to unknown skill 'nowhere'"),
+    (skill_with("prerequisites: [x1]"), r"x1: field 'prerequisites': links to itself"),
+    (skill_with("prerequisites: python"), r"x1: field 'prerequisites': must be a list"),
+    ("skills:\n  - {id: a1, label: A1, category: ml_tools, prerequisites: [b1]}\n"
+     "  - {id: b1, label: B1, category: ml_tools, prerequisites: [c1]}\n"
+     "  - {id: c1, label: C1, category: ml_tools, prerequisites: [a1]}\n",
+     r"field 'prerequisites': prerequisite cycle: a1 -> b1 -> c1 -> a1"),
+])
+def test_bad_prerequisites_name_file_entry_and_field(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(TaxonomyError, match=message) as error:
+        build_taxonomy([SMALL, path])
+    assert "t.yaml" in str(error.value)
+
+
+def test_a_resource_keeps_its_fields():
+    path = str(Path(__file__).parent / "fixtures" / "taxonomy" / "small.yaml")
+    [resource] = build_taxonomy([path]).skills["machine_learning"].resources
+    assert resource.to_dict() == {"title": "Machine Learning", "kind": "course", "provider": "Coursera",
+                                  "url": "https://www.coursera.org/specializations/machine-learning-introduction",
+                                  "level": "beginner"}
+    assert not resource.from_guide
+
+
+def test_a_resource_with_all_fields(tmp_path):
+    path = write(tmp_path, skill_with("resources: [{title: Book, url: 'http://example.org/b', kind: book, "
+                                      "level: advanced, provider: Someone, section: 'Step 3: Learn'}]"))
+    [resource] = build_taxonomy([SMALL, path]).skills["x1"].resources
+    assert (resource.kind, resource.level, resource.provider, resource.section) == ("book", "advanced", "Someone",
+                                                                                  "Step 3: Learn")
+    assert resource.from_guide and resource.url == "http://example.org/b"
+
+
+@pytest.mark.parametrize("resource, message", [
+    ("{title: T, kind: docs, level: beginner}", r"resources\[0\] \('T'\) needs a 'url'"),
+    ("{title: T, url: 'ftp://example.org/x', kind: docs, level: beginner}", "url must be an http"),
+    ("{title: T, url: 'javascript:alert(1)', kind: docs, level: beginner}", "url must be an http"),
+    ("{title: T, url: 'www.example.org', kind: docs, level: beginner}", "url must be an http"),
+    ("{title: T, url: 'https://', kind: docs, level: beginner}", "url must be an http"),
+    ("{title: T, url: 'https://example.org/a b', kind: docs, level: beginner}", "url must be an http"),
+    ("{title: T, url: 42, kind: docs, level: beginner}", "'url' must be one line of text"),
+    ("{url: 'https://example.org', kind: docs, level: beginner}", "needs a 'title'"),
+    ("{title: T, url: 'https://example.org', level: beginner}", "needs a 'kind'"),
+    ("{title: T, url: 'https://example.org', kind: docs}", "needs a 'level'"),
+    ("{title: T, url: 'https://example.org', kind: podcast, level: beginner}", "kind must be one of course, book"),
+    ("{title: T, url: 'https://example.org', kind: docs, level: expert}", "level must be one of beginner"),
+    ("{title: T, url: 'https://example.org', kind: docs, level: beginner, price: 10}", "unknown field"),
+    ("just a title", r"resources\[0\] must be a mapping"),
+])
+def test_bad_resources_name_file_entry_and_field(tmp_path, resource, message):
+    path = write(tmp_path, skill_with(f"resources: [{GOOD_RESOURCE}, {resource}]").replace("[0]", "[1]"))
+    with pytest.raises(TaxonomyError, match=message.replace(r"\[0\]", r"\[1\]")) as error:
+        build_taxonomy([SMALL, path])
+    assert str(error.value).startswith(path + ": x1: field 'resources'")
+
+
+def test_an_overlay_resource_is_validated_too(tmp_path):
+    overlay = write(tmp_path, "skills:\n  - {id: python, resources: [{title: T, url: 'file:///x', kind: docs, "
+                              "level: beginner}]}\n", "overlay.yaml")
+    with pytest.raises(TaxonomyError, match="overlay.yaml: python: field 'resources'.*http"):
+        build_taxonomy([SMALL], overlay)
