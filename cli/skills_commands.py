@@ -18,8 +18,10 @@ MAX_INPUT_BYTES = 5 * 1024 * 1024
 def skills_command(files: tuple[str, ...], fmt: str) -> None:
     """Extract the skills that plain-text FILES (or stdin, '-') ask for.
 
-    JSON gives, per input, each skill's id, label, category, requirement level, years and evidence
-    spans (character offsets into the text as read), and the education and years asked for.
+    JSON gives, per input, each skill's id, label, category, requirement level, years, evidence
+    spans (character offsets into the text as read) and the options of the "X or Y" ask it belongs
+    to (any_of), then the education asked (required and preferred degree, subjects, whether
+    equivalent experience counts) and the years asked for.
     """
     from jobmatch.taxonomy.extraction import SkillExtractor
 
@@ -31,7 +33,9 @@ def skills_command(files: tuple[str, ...], fmt: str) -> None:
                                         strict=True):
         data = extraction.to_dict(taxonomy)
         results.append({"source": name, "skills": data["skills"], "education": data["education"],
-                        "years_experience": data["years_experience"]})
+                        "years_experience": data["years_experience"],
+                        "education_detail": data["education_detail"], "groups": data["groups"],
+                        "seniority": data["seniority"]})
         if fmt == "table":
             _print_table(name, text, data)
     if fmt == "json":
@@ -77,12 +81,26 @@ def _print_table(name: str, text: str, data: dict) -> None:
             evidence.append(f"…{left} " if left else "")
             evidence.append(text[start:end], style="bold reverse")
             evidence.append(f" {right}…" if right else "")
-        table.add_row(skill["label"], skill["category"], skill["requirement"],
+        requirement = skill["requirement"] + (f" (one of {len(skill['any_of'])})" if skill.get("any_of") else "")
+        table.add_row(skill["label"], skill["category"], requirement,
                       "" if skill["years"] is None else f"{skill['years']:g}", evidence)
     console = Console()
     console.print(table)
-    console.print(f"education: {data['education'] or 'not stated'}; years of experience: "
+    console.print(f"education: {_education_text(data['education_detail'])}; years of experience: "
                   f"{'not stated' if data['years_experience'] is None else format(data['years_experience'], 'g')}")
+
+
+def _education_text(detail: dict) -> str:
+    if not detail["required"] and not detail["preferred"]:
+        return "not stated"
+    parts = [f"{detail['required'] or 'none'} required"]
+    if detail["preferred"]:
+        parts.append(f"{detail['preferred']} preferred")
+    if detail["fields"]:
+        parts.append("in " + ", ".join(detail["fields"]))
+    if detail["equivalent_experience"]:
+        parts.append("or equivalent experience")
+    return " ".join(parts)
 
 
 @click.command("extract")

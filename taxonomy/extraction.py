@@ -51,6 +51,8 @@ class FoundSkill:
     requirement: str = UNSPECIFIED
     years: float | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
+    any_of: list[str] | None = None  # the options of an "X or Y" ask it belongs to (itself included)
+    in_title: bool = False  # named in the job title: what the job is
 
     def to_dict(self, taxonomy: Taxonomy | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id}
@@ -58,7 +60,8 @@ class FoundSkill:
             skill = taxonomy.skills[self.id]
             data |= {"label": skill.label, "category": skill.category}
         return data | {"requirement": self.requirement, "years": self.years,
-                       "spans": [list(span) for span in self.spans]}
+                       "spans": [list(span) for span in self.spans], "any_of": self.any_of,
+                       "in_title": self.in_title}
 
 
 @dataclass
@@ -66,15 +69,34 @@ class Extraction:
     """What one posting asks for."""
 
     skills: list[FoundSkill] = field(default_factory=list)
-    education: str | None = None
+    education: str | None = None  # the lowest degree required (else preferred); kept for the contract
     education_or_equivalent: bool = False
     years_experience: float | None = None
     seniority: str | None = None
+    education_required: str | None = None
+    education_preferred: str | None = None
+    education_fields: list[str] = field(default_factory=list)  # skill ids of the degree subjects
+    title_skills: list[str] = field(default_factory=list)
+
+    @property
+    def groups(self) -> list[list[str]]:
+        """The "any of" asks, each once, in text order."""
+        seen: dict[tuple[str, ...], list[str]] = {}
+        for skill in self.skills:
+            if skill.any_of:
+                seen.setdefault(tuple(skill.any_of), skill.any_of)
+        return list(seen.values())
+
+    def education_detail(self) -> dict[str, Any]:
+        return {"required": self.education_required, "preferred": self.education_preferred,
+                "fields": list(self.education_fields), "equivalent_experience": self.education_or_equivalent}
 
     def to_dict(self, taxonomy: Taxonomy | None = None) -> dict[str, Any]:
         return {"skills": [s.to_dict(taxonomy) for s in self.skills], "education": self.education,
                 "education_or_equivalent": self.education_or_equivalent,
-                "years_experience": self.years_experience, "seniority": self.seniority}
+                "years_experience": self.years_experience, "seniority": self.seniority,
+                "education_detail": self.education_detail(), "title_skills": list(self.title_skills),
+                "groups": self.groups}
 
 
 def make_nlp() -> spacy.language.Language:
@@ -96,8 +118,12 @@ class SkillExtractor:
         self._plain = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._context = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._context_forms: set[str] = set()
+        taken = {name.lower() for skill in taxonomy.skills.values()
+                 for name in (*skill.plain_names, *skill.context_names)}
         for skill in taxonomy.skills.values():
-            plain = [self.nlp.make_doc(name) for name in dict.fromkeys(n.lower() for n in skill.plain_names)]
+            names = [n.lower() for n in skill.plain_names]
+            names += [form for name in names for form in inflections(name) if form not in taken]
+            plain = [self.nlp.make_doc(name) for name in dict.fromkeys(names)]
             if plain:
                 self._plain.add(skill.id, plain)
             context = [self.nlp.make_doc(name) for name in dict.fromkeys(n.lower() for n in skill.context_names)]
@@ -127,11 +153,17 @@ class SkillExtractor:
             yield self._read(doc, text, title, structured)
 
     def _read(self, doc: Doc, text: str, title: str | None, structured: dict[str, Any] | None) -> Extraction:
-        spans = self._skill_spans(doc)
         layout = PostingLayout(text)
+        spans = self._skill_spans(doc, layout)
+        education = education_asked(text, layout)
         found: dict[str, FoundSkill] = {}
         negated: set[str] = set()
+        fields: list[str] = []
+        kept: list[tuple[str, int, int]] = []
         for skill_id, start, end in spans:
+            if any(f_start <= start < f_end for f_start, f_end in education.fields):
+                fields.append(skill_id)  # "BS in Computer Science": the degree's subject, not a skill asked
+                continue
             level = layout.level_at(start, end)
             if _NAMES_A_TEAM.match(text, end):
                 continue  # "our QA team", "Software Engineering roles": a group of people, not an ask
@@ -140,6 +172,7 @@ class SkillExtractor:
                 continue
             entry = found.setdefault(skill_id, FoundSkill(skill_id))
             entry.spans.append((start, end))
+            kept.append((skill_id, start, end))
             if LEVEL_RANK[level] > LEVEL_RANK[entry.requirement]:
                 entry.requirement = level
         # A skill named only where the employer describes itself ("we run on Kafka") is not asked for.
@@ -147,20 +180,37 @@ class SkillExtractor:
             for skill_id in [k for k, v in found.items() if all(layout.about_employer(a) for a, _ in v.spans)]:
                 del found[skill_id]
         overall = self._assign_years(text, spans, found)
+        _mark_alternatives(text, [span for span in kept if span[0] in found
+                                   and not self.taxonomy.skills[span[0]].degree_level], found)
         if structured:
             self._add_structured(structured, found)
-        education, equivalent = education_asked(text, layout)
         first_line = text.split("\n", 1)[0]
+        title_skills = self._title_skills(title) if title else []
+        for skill_id in title_skills:
+            if skill_id in found:
+                found[skill_id].in_title = True
         result = Extraction(
             skills=sorted(found.values(), key=lambda s: (s.spans[0][0] if s.spans else len(text), s.id)),
-            education=education, education_or_equivalent=equivalent, years_experience=overall,
+            education=education.required if education.required not in (None, "none") or not education.preferred
+            else education.preferred,
+            education_or_equivalent=education.equivalent_experience, years_experience=overall,
             seniority=seniority_of(title if title is not None else first_line, text),
+            education_required=education.required, education_preferred=education.preferred,
+            education_fields=list(dict.fromkeys(fields)),
+            title_skills=title_skills,
         )
         if structured and result.years_experience is None:
             result.years_experience = _structured_years(structured)
         return result
 
-    def _skill_spans(self, doc: Doc) -> list[tuple[str, int, int]]:
+    def _title_skills(self, title: str) -> list[str]:
+        """The skills a job title names ("Senior Machine Learning Engineer, NLP")."""
+        doc = self.nlp.make_doc(_clean_input(title)[:500])
+        return list(dict.fromkeys(skill_id for skill_id, _, _ in self._skill_spans(doc, PostingLayout(doc.text),
+                                                                                    title=True)))
+
+    def _skill_spans(self, doc: Doc, layout: PostingLayout | None = None, *,
+                     title: bool = False) -> list[tuple[str, int, int]]:
         """Skill mentions as (skill id, start char, end char), longest first, never overlapping."""
         plain = self._plain(doc)
         labels = {(start, end): match_id for match_id, start, end in plain}
@@ -168,8 +218,12 @@ class SkillExtractor:
         candidates = [(m, s, e) for m, s, e in self._context(doc) if (s, e) not in labels]
         candidate_tokens = {s for _, s, _ in candidates} | {e - 1 for _, _, e in candidates}
         for match_id, start, end in candidates:
-            if doc[start:end].text in self._context_forms or doc[start:end].text.lower() in self._context_forms:
-                accepted = _in_context(doc, start, end, plain_tokens, candidate_tokens)
+            exact = doc[start:end].text in self._context_forms or doc[start:end].text.lower() in self._context_forms
+            if layout is not None and layout.is_tag_line(doc[start].idx):
+                accepted = True  # "Technologies: java rest cloud spring"
+            elif exact:
+                accepted = _in_context(doc, start, end, plain_tokens, candidate_tokens) or \
+                    (not title and doc[start:end].text in self._context_forms and _alone_on_line(doc, start, end))
             else:  # "spring java cloud": lower case only counts in a line that lists skills
                 accepted = _in_skill_list_line(doc, start, end, plain_tokens)
             if accepted:
@@ -218,6 +272,99 @@ class SkillExtractor:
                     entry = found.setdefault(skill_id, FoundSkill(skill_id))
                     if entry.requirement != REQUIRED and key == "skills":
                         entry.requirement = REQUIRED
+
+
+_EXAMPLE_CUE = re.compile(r"(such as|e\.g\.?|eg\.|for example|for instance|like|one of|any of|either|"
+                          r"at least one of|one or more of)[\s:(]*$", re.I)
+_GLUE_BETWEEN = re.compile(r"^[\s,/()&+|]*(?:(?:and|or|and/or|as well as|plus|either)[\s,/()]*)*$", re.I)
+_OR_GLUE = re.compile(r"\bor\b|/|\|", re.I)
+_AND_GLUE = re.compile(r"\band\b(?!/)|&|\+|\bas well as\b|\bplus\b", re.I)
+
+
+def _mark_alternatives(text: str, spans: list[tuple[str, int, int]], found: dict[str, FoundSkill]) -> None:
+    """Group "X or Y", "A, B or C", "such as A, B", "a cloud provider (AWS, GCP or Azure)" into one
+    ask with options: each member's ``any_of`` lists the group. A skill also asked on its own
+    elsewhere keeps no ``any_of`` (it is asked for itself), but stays an option of the group."""
+    runs: list[list[tuple[str, int, int, str]]] = []  # members with the glue before them
+    for skill_id, start, end in sorted(spans, key=lambda item: item[1]):
+        if runs:
+            last = runs[-1][-1]
+            between = text[last[2]:start]
+            if len(between) <= 30 and "\n" not in between and _GLUE_BETWEEN.match(between):
+                runs[-1].append((skill_id, start, end, between))
+                continue
+        runs.append([(skill_id, start, end, "")])
+    grouped: dict[str, list[str]] = {}
+    alone: set[str] = set()
+    for run in runs:
+        before = text[max(0, run[0][1] - 30):run[0][1]]
+        if len(run) > 1 and _EXAMPLE_CUE.search(before):
+            pieces = [run]
+        else:  # "Python and either PyTorch or TensorFlow": "and" separates asks
+            pieces, current = [], [run[0]]
+            for member in run[1:]:
+                if _AND_GLUE.search(member[3]) and not _OR_GLUE.search(member[3]):
+                    pieces.append(current)
+                    current = [member]
+                else:
+                    current.append(member)
+            pieces.append(current)
+            pieces = [p for p in pieces if len(p) == 1 or any(_OR_GLUE.search(m[3]) for m in p[1:])
+                      or not all(m[3].strip(" ,") == "" for m in p[1:])]
+        for piece in pieces:
+            ids = list(dict.fromkeys(member[0] for member in piece))
+            if len(ids) < 2 or (not _EXAMPLE_CUE.search(before) and not any(_OR_GLUE.search(m[3]) for m in piece[1:])):
+                alone.update(ids)
+                continue
+            for skill_id in ids:
+                grouped.setdefault(skill_id, ids)
+    for skill_id, ids in grouped.items():
+        if skill_id not in alone and skill_id in found:
+            found[skill_id].any_of = ids
+
+
+def inflections(name: str) -> list[str]:
+    """Plural and singular forms of a name's last word ("docker" -> "dockers", "vector databases" ->
+    "vector database"), so "Dockers" and "architectures" match their skill."""
+    words = name.split(" ")
+    last = words[-1]
+    if not last.isalpha() or len(last) < 4:
+        return []
+    forms = []
+    if last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(words) > 1:
+        forms.append(last[:-1])
+    elif not last.endswith("s"):
+        if last.endswith("y") and last[-2] not in "aeiou":
+            forms.append(last[:-1] + "ies")
+        elif last.endswith(("sh", "ch", "x")):
+            forms.append(last + "es")
+        else:
+            forms.append(last + "s")
+    return [" ".join([*words[:-1], form]) for form in forms]
+
+
+def _alone_on_line(doc: Doc, start: int, end: int) -> bool:
+    """Whether a name is a list item of its own ("- Spark"): the only word on its line."""
+    for index in range(start - 1, -1, -1):
+        token = doc[index]
+        if "\n" in token.text or token.is_space and "\n" in token.whitespace_ + token.text:
+            break
+        if not token.is_punct and token.text not in ("•", "*", "-", "–", "·", "▪", "●"):
+            return False
+        if "\n" in token.whitespace_:
+            break
+    if start > 0 and "\n" not in doc[start - 1].text and "\n" not in doc[start - 1].whitespace_ \
+            and start - 1 >= 0 and not doc[start - 1].is_punct and doc[start - 1].text not in ("•", "*", "-"):
+        return False
+    for index in range(end, len(doc)):
+        token = doc[index]
+        if "\n" in token.text:
+            break
+        if not token.is_punct:
+            return False
+        if "\n" in token.whitespace_:
+            break
+    return True
 
 
 def _longest_first(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 REQUIRED, PREFERRED, UNSPECIFIED = "required", "preferred", "unspecified"
 SKIP = "skip"  # sections about the employer or its offer: what they name is not asked for
@@ -14,31 +14,63 @@ LEVEL_RANK = {UNSPECIFIED: 0, PREFERRED: 1, REQUIRED: 2}
 EDUCATION_LEVELS = ("none", "bachelor", "master", "phd")
 
 _PREFERRED_HEADING = re.compile(
-    r"\b(nice[\s-]to[\s-]haves?|bonus( points)?|preferred( qualifications| skills| experience)?|pluses|"
-    r"good[\s-]to[\s-]haves?|desirable|desired( skills| qualifications)?|ideally|extra credit|"
-    r"would be (great|nice)|stand out|optional|assets?)\b", re.I)
+    r"\b(nice[\s-]to[\s-]haves?|bonus( points)?|preferred( qualifications| skills| experience| requirements)?|"
+    r"pluses|good[\s-]to[\s-]haves?|desirable|desired( skills| qualifications)?|ideally|extra (credit|points)|"
+    r"would be (great|nice)|stand out|set(s)? you apart|optional|assets?|even better|you may (also )?have|"
+    r"highly competitive candidates|additional(ly)? (qualifications|skills)|it'?s a plus|plus points|"
+    r"von vorteil|w[üu]nschenswert|idealerweise|pluspunkte|optional|wäre schön|nice if)\b", re.I)
 _REQUIRED_HEADING = re.compile(
-    r"\b(requirements?|required( skills| qualifications| experience)?|(minimum|basic|key|essential) "
-    r"(qualifications|requirements|skills)|qualifications|must[\s-]haves?|what you('ll)? (need|bring|have)|"
-    r"what we('re| are) looking for|who you are|you have|you bring|about you|your (profile|skills|background)|"
-    r"skills( and| &) experience|experience( and| &) skills|we expect|we('re| are) looking for)\b", re.I)
+    r"\b(requirements?|required( skills| qualifications| experience)?|(minimum|basic|key|essential|core) "
+    r"(qualifications|requirements|skills)|qualifications|must[\s-]haves?|what you('ll| will)? (need|bring|have)|"
+    r"what we('re| are)? look(ing)? for|who you are|you have|you bring|you need|about you|"
+    r"your (profile|skills|background|experience|qualifications)|skills( and| &) experience|"
+    r"experience( and| &) (skills|qualifications)|we expect|we('re| are) looking for|who we('re| are) looking for|"
+    r"to land this job|could (that|this) be you|you'll thrive|you will thrive|ideal candidate|"
+    r"skills you('ll)? need|qualities we look for|what it takes|how to be successful|you('ll)? be a (great )?fit|"
+    r"dein profil|ihr profil|anforderungen|qualifikationen?|was (du|sie) mitbringst|das bringst du mit|"
+    r"das bringen sie mit|was wir (von dir )?erwarten|deine skills|dein hintergrund)\b", re.I)
 _NEUTRAL_HEADING = re.compile(
-    r"\b(about the (role|team|job|position)|responsibilities|what you('ll| will) do|the role|"
-    r"your (role|mission|tasks|responsibilities)|how to apply|the team|our (team|stack|mission)|"
-    r"job description|overview|technologies|tech stack|our stack|tools we use)\b", re.I)
+    r"\b(about the (role|team|job|position|opportunity)|about this (role|job|position)|responsibilities|"
+    r"what you('ll| will)( be)? (do|doing|work on|working on|achieve)|the role|role overview|"
+    r"your (role|mission|tasks|responsibilities|impact)|how to apply|the team|our (team|stack|mission|tech)|"
+    r"job description|overview|technologies|tech stack|our stack|tools we use|in this role|you will|the opportunity|"
+    r"deine aufgaben|ihre aufgaben|aufgaben|deine rolle|die rolle|dein job)\b", re.I)
 # Sections about the employer or what it offers: what they name is not asked of the candidate.
 _OFFER_HEADING = re.compile(
-    r"\b(about (us|the company|<organization>)|company description|who we are|benefits|perks|we offer|"
-    r"what we offer|our offer|compensation|salary|equal opportunit\w*|why (join|work)|our promise|"
-    r"what('s| is) in it for you|you get)\b", re.I)
+    r"\b(about (us|the company|<organization>)|company (description|overview)|who we are|who are we|benefits|perks|"
+    r"we offer|what we offer|our offer|compensation|salary|pay (range|transparency)|equal (employment )?opportunit\w*|"
+    r"why (join|work)|our promise|what('s| is) in it for you|you get|our (culture|values|story|approach)|"
+    r"in the news|interview(ing)? process|hiring process|how we hire|referral|notices|conditions of employment|"
+    r"life at|what we do|what sets us apart|what makes us different|follow us|"
+    r"wir bieten|was wir bieten|über uns|unser angebot|benefits|das erwartet dich)\b", re.I)
+# "About Acme": the employer introducing itself, unless it is about the role, the team or you.
+_ABOUT_EMPLOYER_HEADING = re.compile(r"^\s*(about|meet|more about|working at|why)\s+(?!the (role|team|job|position|"
+                                     r"opportunity)\b|this (role|job|position)\b|you\b|the candidate)\S", re.I)
+# Lines that describe the job's metadata, not what it asks for.
+_METADATA_FIELD = re.compile(
+    r"^\s*(industry|industries|company size|company type|employment type|job type|contract type|location|"
+    r"locations|department|function|job function|seniority( level)?|level|category|categories|salary|"
+    r"compensation|posted|date posted|start date|work(place)? type|job id|req(uisition)? id|team|reports to|"
+    r"travel|schedule|hours|branche|standort|arbeitszeit|anstellungsart)\s*:", re.I)
+# Tag lines list the job's technologies: what they name is asked for.
+TAG_LINE = re.compile(r"^\s*[•*·▪●–-]?\s*(technolog(y|ies)|tech(nology)? stack|stack|skills|tags|tools|"
+                      r"key skills|keywords|required skills|tech)\s*:", re.I)
 _PREFERRED_CUE = re.compile(
-    r"\b(nice[\s-]to[\s-]have|a (big |huge |strong |definite )?plus|are (a )?pluses|bonus|preferred|preferably|"
-    r"desirable|desired|ideally|an advantage|advantageous|would be (great|nice|helpful|a plus)|good to have|"
-    r"is an asset|a bonus|not required|not a requirement|helpful|beneficial|appreciated|optional)\b", re.I)
+    r"\b(nice[\s-]to[\s-]have|a (big |huge |strong |definite |real |great )?plus|are (a )?pluses|bonus|preferred|"
+    r"preferably|desirable|desired|ideally|an advantage|advantageous|would be (great|nice|helpful|a plus)|"
+    r"good to have|is an asset|a bonus|not required|not a requirement|helpful|beneficial|appreciated|optional|"
+    r"von vorteil|w[üu]nschenswert|idealerweise|ein plus|gerne)\b", re.I)
+# A preferred cue that governs only what follows it in its clause ("Python, and ideally Spark").
+_FORWARD_PREFERRED_CUE = re.compile(r"\b(ideally|preferably|bonus if|plus if|bonus points (if|for)|"
+                                    r"even better if|idealerweise)\b", re.I)
+# A cue in brackets governs the item just before it: "SQL, Spark (preferred)".
+_BRACKET_PREFERRED_CUE = re.compile(r"\((preferred|a plus|nice to have|bonus|optional|desired|ideally|"
+                                    r"von vorteil|plus)\)", re.I)
 _REQUIRED_CUE = re.compile(
-    r"\b(required|requirement|must|mandatory|essential|you have|you bring|you will need|"
+    r"\b(required|requirement|must|mandatory|essential|you have|you bring|you will need|you need|"
     r"we (require|need|want|expect|seek|are seeking|are looking for|'re looking for)|"
-    r"minimum|at least|proven|solid|strong|proficien(t|cy)|expert(ise)?|\d+\s*\+?\s*(years?|yrs))\b", re.I)
+    r"minimum|at least|proven|solid|strong|proficien(t|cy)|expert(ise)?|\d+\s*\+?\s*(years?|yrs)|"
+    r"erforderlich|vorausgesetzt|voraussetzung|mindestens|sehr gute|fundierte|sichere)\b", re.I)
 _NEGATION = re.compile(
     r"\b(?:no|not|without)\b[^.;:\n]{0,60}?\b(?:required|needed|necessary|expected|a requirement|mandatory)\b"
     r"|\b(?:is|are)\s+not\s+(?:required|needed|necessary|expected|a requirement|mandatory)\b", re.I)
@@ -47,10 +79,11 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 YEARS = re.compile(
     r"\b(?P<low>\d{1,2}(?:\.\d)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)"
     r"(?:\s*\+|\s*plus)?(?:\s*(?:-|–|to)\s*(?P<high>\d{1,2}))?\s*\+?\s*(?:\(\s*\d{1,2}\s*\)\s*)?"
-    r"(?:years?|yrs?)\b(?:'|’)?", re.I)
-_YEARS_WORD = re.compile(r"(?:years?|yrs?)\b", re.I)
+    r"(?:years?|yrs?|jahren?)\b(?:'|’)?", re.I)
+_YEARS_WORD = re.compile(r"(?:years?|yrs?|jahren?)\b", re.I)
 _EXPERIENCE_WORD = re.compile(r"\bexperience\b", re.I)
-_EXPERIENCE_NEAR = re.compile(r"\b(experience|exp\b|background|working|work|professional|industry|hands-on)",
+_EXPERIENCE_NEAR = re.compile(r"\b(experience|exp\b|background|working|work|professional|industry|hands-on|"
+                              r"erfahrung|berufserfahrung|praxis)",
                               re.I)
 _DEGREE_CONTEXT = re.compile(
     r"\b(degree|diploma|graduate|field|or equivalent|equivalent)\b|\bin (computer|a related|a quantitative|"
@@ -59,8 +92,8 @@ _DEGREE_CONTEXT = re.compile(
 _PHD = re.compile(r"\b(ph\.?\s?d\.?|doctorate|doctoral)(?![a-z])", re.I)
 _MASTER = re.compile(r"\b(master'?s?|masters|m\.\s?sc?\.?|msc|m\.s\.|ms|m\.eng|meng|mba|postgraduate)(?![a-z])",
                      re.I)
-_BACHELOR = re.compile(r"\b(bachelor'?s?|bachelors|b\.\s?sc?\.?|bsc|b\.s\.|bs|b\.a\.|ba|b\.eng|beng|b\.tech|"
-                       r"btech|undergraduate|university degree|college degree|degree)(?![a-z])", re.I)
+_BACHELOR_EXPLICIT = re.compile(r"\b(bachelor'?s?|bachelors|b\.\s?sc?\.?|bsc|b\.s\.|bs|b\.a\.|ba|b\.eng|beng|"
+                                r"b\.tech|btech|undergraduate)(?![a-z])", re.I)
 _NO_DEGREE = re.compile(r"\b(no (formal |university |college )?degree (is )?(required|needed|necessary)|"
                         r"degree (is )?not (required|needed|necessary)|without a degree)\b", re.I)
 _EQUIVALENT = re.compile(r"\b(or )?(equivalent|comparable) (practical |work |professional |industry |"
@@ -78,8 +111,26 @@ SENIORITY = (
 _LIST_ITEM = re.compile(r"\s*([•*·▪●–-]|\d+[.)])\s")
 _ROLE_FIELD = re.compile(r"^\s*(role|position|job title|title)\s*:", re.I)
 _EMPLOYER_VOICE = re.compile(r"\b(we|we're|we've|our|ours|us)\b", re.I)
-_CANDIDATE_VOICE = re.compile(r"\b(you|you're|you'll|you've|your|candidate|applicant)\b", re.I)
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(•\-*])|\s+[•·▪●]\s+")
+_CANDIDATE_VOICE = re.compile(r"\b(you|you're|you'll|you've|your|candidate|applicant|du|dich|dein|deine|ihr|sie)\b",
+                              re.I)
+# Words that speak of the candidate's abilities, whoever the sentence's subject is.
+_CANDIDATE_ASK = re.compile(r"\b(experience (with|in|of|using|building)|familiar(ity)? with|knowledge of|"
+                            r"understanding of|ability to|skills? in|hands-on|background in|comfortable with|"
+                            r"proficien\w*|expertise|fluen\w*|track record)\b", re.I)
+# The employer naming the stack the job works with: those names are asked for, in effect.
+_STACK_TALK = re.compile(r"\b(we use|we're using|we are using|using|built (on|with|in)|written in|run(s)? on|"
+                         r"(our|the) (tech(nology)?|tool|data|ml|software)?\s?stack|tech stack|we work with|"
+                         r"leverag\w+|rel(y|ies) on|powered by|our tools|tooling|we develop in|we write)\b", re.I)
+# A company as the subject of a sentence describing it: "GitLab is the ...", "Juniper Networks is
+# enrolled in E-Verify", "Acme provides ...".
+_COMPANY_SUBJECT = re.compile(
+    r"\s*(?:At\s+)?[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|for|and|&)){0,4}\s+"
+    r"(?:is|are)\s+(?:a|an|the|one of|on a mission|building|redefining|transforming|reinventing|enrolled|"
+    r"committed|proud|headquartered|backed|based|an? equal|funded|trusted|used by|the world)\b|"
+    r"\s*[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}\s+(?:provides|offers|builds|develops|helps|empowers|"
+    r"enables|powers|delivers|creates|serves|operates|participates|was founded|has raised|is enrolled|"
+    r"partners with|specializes|specialises)\b")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z(•\-*])|(?<=;)\s+|\s+[•·▪●]\s+")
 
 
 @dataclass(frozen=True)
@@ -89,6 +140,9 @@ class Sentence:
     level: str  # the requirement level its section or its own words set
     negations: tuple[tuple[int, int], ...]  # character ranges (absolute) where skills are negated
     about_employer: bool = False  # "We build ... with Kafka": describes the company, asks nothing
+    # Parts of the sentence whose level a scoped cue sets: (start, end, level), absolute offsets
+    # ("Python and SQL, ideally Spark": Spark alone is preferred).
+    scoped: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +152,7 @@ class _Line:
     section: str  # the level the headings above set
     inline_heading: str | None = None  # "Nice to have: Docker" sets the level of its own rest
     skipped: bool = False
+    tag_line: bool = False  # "Tech stack: java rest spring": every name in it is a technology
 
 
 class PostingLayout:
@@ -120,14 +175,19 @@ class PostingLayout:
                 continue
             line_end = line_start + len(line)
             role = _ROLE_FIELD.match(line)
+            if _METADATA_FIELD.match(line) and not TAG_LINE.match(line):
+                # "Industry: Data Science", "Employment type: Full-time": facts about the job.
+                self._lines.append(_Line(line_start, line_end, SKIP, skipped=True))
+                continue
             if role or after_role:
                 # "Role: Backend Developer" names the job, not a skill it asks for.
                 after_role = bool(role) and not line[role.end():].strip()
                 self._lines.append(_Line(line_start, line_end, SKIP, skipped=True))
                 continue
-            heading = _heading_level(line)
+            tag_line = bool(TAG_LINE.match(line))
+            heading = None if tag_line else _heading_level(line)
             if heading is None:
-                self._lines.append(_Line(line_start, line_end, section))
+                self._lines.append(_Line(line_start, line_end, section, tag_line=tag_line))
                 continue
             section = heading
             rest = line.split(":", 1)[1] if ":" in line else ""
@@ -146,19 +206,14 @@ class PostingLayout:
         else:
             sentences = []
             for start, end in _split_sentences(text):
-                chunk = text[start:end]
-                own = _own_level(chunk)
-                level = _level_in(own, line.section)
-                if line.inline_heading is not None and line.inline_heading != SKIP and own == UNSPECIFIED:
-                    level = line.inline_heading
-                # The employer speaking of itself, even inside a requirements section whose end the
-                # text does not mark ("We are a global leader in payments."), unless it asks.
-                about_employer = own == UNSPECIFIED and bool(_EMPLOYER_VOICE.search(chunk)) \
-                    and not _CANDIDATE_VOICE.search(chunk)
-                sentences.append(Sentence(line.start + start, line.start + end, level,
-                                          tuple(_negated_ranges(text, start, end, line.start)), about_employer))
+                sentences.append(_read_sentence(text, start, end, line))
         self._sentences[number] = sentences
         return sentences
+
+    def is_tag_line(self, offset: int) -> bool:
+        """Whether the offset lies in a tag line ("Technologies: java rest spring")."""
+        number = bisect.bisect_right(self._starts, offset) - 1
+        return 0 <= number and offset < self._lines[number].end and self._lines[number].tag_line
 
     def sentence_at(self, offset: int) -> Sentence | None:
         number = bisect.bisect_right(self._starts, offset) - 1
@@ -188,7 +243,68 @@ class PostingLayout:
             return None
         if any(neg_start <= start and end <= neg_end for neg_start, neg_end in sentence.negations):
             return None
+        for part_start, part_end, level in sentence.scoped:
+            if part_start <= start < part_end:
+                return level
         return sentence.level
+
+
+def _read_sentence(text: str, start: int, end: int, line: _Line) -> Sentence:
+    """One sentence of a line (``text`` is the line, offsets relative to it): its level, the parts a
+    scoped cue governs, its negations, and whether it is the employer speaking of itself."""
+    chunk = text[start:end]
+    scoped: list[tuple[int, int, str]] = []
+    plain = chunk
+    forward = _FORWARD_PREFERRED_CUE.search(chunk)
+    if forward is not None and forward.start() > 0:
+        # "Python and SQL; ideally Spark": what follows the cue is preferred, what precedes is not.
+        clause_end = _clause_end_in(chunk, forward.end())
+        scoped.append((line.start + start + forward.start(), line.start + start + clause_end, PREFERRED))
+        plain = chunk[:forward.start()] + chunk[clause_end:]
+    for bracket in _BRACKET_PREFERRED_CUE.finditer(chunk):
+        # "SQL, Spark (preferred)": the item just before the bracket.
+        item_start = max(chunk.rfind(sep, 0, bracket.start()) for sep in (",", ";", "(", " and ", " or "))
+        item_start = 0 if item_start < 0 else item_start + 1
+        scoped.append((line.start + start + item_start, line.start + start + bracket.end(), PREFERRED))
+        plain = plain.replace(bracket.group(0), " ")
+    if not scoped:
+        backward = _trailing_preferred_part(chunk)
+        if backward is not None:
+            # "Strong Python required, Spark a plus": the cue governs its own comma part only.
+            scoped.append((line.start + start + backward, line.start + end, PREFERRED))
+            plain = chunk[:backward]
+    if scoped and not _PREFERRED_CUE.search(plain):
+        own = _own_level(plain)
+    else:
+        own = _own_level(chunk)
+    level = _level_in(own, line.section)
+    if line.inline_heading is not None and line.inline_heading != SKIP and own == UNSPECIFIED:
+        level = line.inline_heading
+    # The employer speaking of itself, even inside a requirements section whose end the text does
+    # not mark ("We are a global leader in payments", "GitLab is the DevSecOps platform"), unless it
+    # asks something of the candidate or names the stack the job works with ("we build on Kafka").
+    about_employer = own == UNSPECIFIED and not line.tag_line and \
+        bool(_EMPLOYER_VOICE.search(chunk) or _COMPANY_SUBJECT.match(chunk)) and \
+        not _CANDIDATE_VOICE.search(chunk) and not _CANDIDATE_ASK.search(chunk) and not _STACK_TALK.search(chunk)
+    return Sentence(line.start + start, line.start + end, level,
+                    tuple(_negated_ranges(text, start, end, line.start)), about_employer, tuple(scoped))
+
+
+def _trailing_preferred_part(chunk: str) -> int | None:
+    """Where the last comma part starts when only it carries a preferred cue and an earlier part
+    carries a requirement cue; else None."""
+    cut = chunk.rfind(", ")
+    if cut <= 0:
+        return None
+    head, tail = chunk[:cut], chunk[cut:]
+    if _PREFERRED_CUE.search(tail) and not _PREFERRED_CUE.search(head) and _REQUIRED_CUE.search(head):
+        return cut + 1
+    return None
+
+
+def _clause_end_in(chunk: str, start: int) -> int:
+    ends = [index for index in (chunk.find(sep, start) for sep in (";", ". ", " but ")) if index >= 0]
+    return min(ends) if ends else len(chunk)
 
 
 def _negated_ranges(line: str, start: int, end: int, offset: int) -> list[tuple[int, int]]:
@@ -202,25 +318,56 @@ def _negated_ranges(line: str, start: int, end: int, offset: int) -> list[tuple[
     return ranges
 
 
+_BARE_HEADING = {
+    "experience": REQUIRED, "skills": REQUIRED, "profile": REQUIRED, "you": REQUIRED, "required": REQUIRED,
+    "must": REQUIRED, "preferred": PREFERRED, "bonus": PREFERRED, "plus": PREFERRED, "extras": PREFERRED,
+    "role": UNSPECIFIED, "team": UNSPECIFIED, "mission": UNSPECIFIED, "impact": UNSPECIFIED,
+    "location": SKIP, "culture": SKIP, "values": SKIP, "community": SKIP, "eoe": SKIP,
+}
+_HEADING_WORDS = {
+    "what", "will", "would", "we", "we'd", "we'll", "you", "you'll", "you'd", "your", "our", "the", "a", "an", "who",
+    "how", "to", "be", "is", "are", "and", "for", "this", "that", "it", "in", "also", "even", "some", "other", "key",
+    "highly", "additional", "additionally", "technical", "core", "desired", "required", "minimum", "preferred",
+    "basic", "must", "nice", "more", "things", "skills", "qualifications", "me", "my", "job", "role", "position",
+    "team", "about", "why", "ideal", "successful", "great", "strong", "bonus", "points", "extra", "here's",
+    "here", "if", "do", "have", "has", "can", "could", "should", "might", "may", "so", "all", "really"}
+_HEADING_CUES = ((PREFERRED, _PREFERRED_HEADING), (REQUIRED, _REQUIRED_HEADING), (SKIP, _OFFER_HEADING),
+                 (UNSPECIFIED, _NEUTRAL_HEADING))
+
+
 def _heading_level(line: str) -> str | None:
-    """The level a heading line sets for what follows, or None for a line that is not a heading."""
+    """The level a heading line sets for what follows, or None for a line that is not a heading.
+
+    A heading is short and shaped like one: it ends with a colon, or its cue opens it ("Preferred
+    qualifications", "What will set you apart", "Bonus points if you have"). A requirement line
+    that carries a cue later on ("Top Secret clearance required; SCI preferred") is not a heading.
+    """
     head = line.split(":", 1)[0] if ":" in line else line
-    head = head.strip(" \t•*-–·#")
-    if not head or len(head) > 60 or head.endswith((".", ",")):
+    head = head.strip(" \t•*-–·#>|").replace("’", "'").replace("`", "'")
+    head = head.lstrip("".join(ch for ch in head[:2] if not ch.isalnum() and ch not in "'(")).strip()
+    if not head or len(head) > 70 or head.endswith((".", ",", ";")) or ";" in head:
         return None
-    if ":" not in line and (len(head.split()) > 7 or head[0].islower()):
+    colon = ":" in line
+    words = head.split()
+    if not colon and (len(words) > 8 or head[0].islower()):
         return None
-    if _LIST_ITEM.match(line) or _NEGATION.search(line):
-        return None  # a list item, or a sentence saying what is not needed
-    if _PREFERRED_HEADING.search(head):
-        return PREFERRED
-    if _REQUIRED_HEADING.search(head):
-        return REQUIRED
-    if _OFFER_HEADING.search(head):
+    if (_LIST_ITEM.match(line) and not line.rstrip().endswith(":")) or _NEGATION.search(line):
+        return None  # a list item (unless it heads a sub-list: "- Preferred Qualifications:"), or a negation
+    bare = head.lower().rstrip("?!")
+    if bare in _BARE_HEADING:
+        return _BARE_HEADING[bare]
+    if _ABOUT_EMPLOYER_HEADING.match(head) and not _REQUIRED_HEADING.search(head) \
+            and not _PREFERRED_HEADING.search(head):
         return SKIP
-    if _NEUTRAL_HEADING.search(head):
-        return UNSPECIFIED
-    if line.rstrip().endswith(":") and len(head.split()) <= 6:
+    for level, pattern in _HEADING_CUES:
+        match = pattern.search(head)
+        if match is None:
+            continue
+        # Without a colon, the cue must open the line: at most three heading words before it.
+        before = head[:match.start()].lower().split()
+        if colon or (len(before) <= 3 and all(word in _HEADING_WORDS for word in before) and "," not in head):
+            return level
+    if line.rstrip().endswith(":") and len(words) <= 6:
         return UNSPECIFIED  # another heading ("Technologies:", "Job type:") ends the section before it
     return None
 
@@ -257,31 +404,95 @@ def years_value(match: re.Match[str]) -> float:
     return float(_NUMBER_WORDS.get(low, low) if low in _NUMBER_WORDS else float(low))
 
 
-def education_asked(text: str, layout: PostingLayout) -> tuple[str | None, bool]:
-    """The lowest degree the posting requires (or mentions), and whether equivalent experience counts."""
+@dataclass
+class EducationAsked:
+    """The degrees a posting asks for: the lowest required, a higher one preferred, their subjects."""
+
+    required: str | None = None  # none | bachelor | master | phd; None when the posting says nothing
+    preferred: str | None = None
+    fields: list[tuple[int, int]] = field(default_factory=list)  # character ranges naming degree subjects
+    equivalent_experience: bool = False
+
+
+def education_asked(text: str, layout: PostingLayout) -> EducationAsked:
+    """The degrees the posting requires and prefers, where it names their subjects, and whether
+    equivalent experience counts. "MS/PhD" asks for a master's; "advanced degree" too; a bare
+    "degree" is a bachelor's only when no other level is named beside it."""
     if _NO_DEGREE.search(text):
-        return "none", True
+        return EducationAsked(required="none", equivalent_experience=True)
     required: list[str] = []
-    mentioned: list[str] = []
+    preferred: list[str] = []
+    fields: list[tuple[int, int]] = []
     seen: set[int] = set()
-    for match in _DEGREE_CONTEXT.finditer(text):
-        sentence = layout.sentence_at(match.start())
+    hints = sorted([m.start() for m in _DEGREE_CONTEXT.finditer(text)] + [m.start() for m in _NAMED_DEGREE.finditer(text)])
+    for hint in hints:
+        sentence = layout.sentence_at(hint)
         if sentence is None or sentence.start in seen or sentence.level == SKIP:
             continue
         seen.add(sentence.start)
-        chunk = text[sentence.start:sentence.end]
-        levels = [level for level, pattern in (("phd", _PHD), ("master", _MASTER), ("bachelor", _BACHELOR))
-                  if pattern.search(chunk)]
-        if not levels:
-            continue
-        lowest = min(levels, key=EDUCATION_LEVELS.index)
-        mentioned.append(lowest)
-        if sentence.level != PREFERRED:
-            required.append(lowest)
-    pool = required or mentioned
-    if not pool:
-        return None, False
-    return min(pool, key=EDUCATION_LEVELS.index), bool(_EQUIVALENT.search(text))
+        for level, start, end in _degree_mentions(text, sentence.start, sentence.end):
+            at = layout.level_at(start, end)
+            if at is None:
+                continue
+            (preferred if at == PREFERRED else required).append(level)
+            subject = _DEGREE_SUBJECT.match(text, end, min(sentence.end, end + 40))
+            if subject is not None:
+                fields.append((subject.end(), _subject_end(text, subject.end(), sentence.end)))
+    if not required and not preferred:
+        return EducationAsked()
+    lowest_required = min(required, key=EDUCATION_LEVELS.index) if required else "none"
+    higher = [level for level in preferred if EDUCATION_LEVELS.index(level) > EDUCATION_LEVELS.index(lowest_required)]
+    return EducationAsked(
+        required=lowest_required,
+        preferred=min(higher, key=EDUCATION_LEVELS.index) if higher else None,
+        fields=_merge_ranges(fields),
+        equivalent_experience=bool(_EQUIVALENT.search(text)),
+    )
+
+
+_ADVANCED_DEGREE = re.compile(r"\b(advanced|graduate|post-?graduate|higher)\s+(university\s+)?degrees?\b|"
+                              r"\bmaster'?s\s+(degree\s+)?or\s+(higher|above)\b", re.I)
+_GERMAN_DEGREE = (("phd", re.compile(r"\b(promotion|promoviert\w*|doktor\w*)\b", re.I)),
+                  ("master", re.compile(r"\b(diplom|master(studium|abschluss)?)\b", re.I)),
+                  ("bachelor", re.compile(r"\b(abgeschlossene[sn]?\s+(hochschul)?studium|hochschulabschluss|"
+                                          r"studium\s+(der|im bereich|in)|bachelor(studium|abschluss)?)\b", re.I)))
+# Degree names that say "degree" by themselves, without the word.
+_NAMED_DEGREE = re.compile(r"\b(ph\.?\s?d\.?|doctorate|master'?s|bachelor'?s|m\.\s?sc\.?|b\.\s?sc\.?|msc|bsc|mba|"
+                           r"(bs|ba|ms)\s?/\s?(ms|phd)|b\.s\.|m\.s\.|b\.a\.|promotion|hochschulabschluss|studium)(?![a-z])", re.I)
+_BARE_DEGREE = re.compile(r"\b(university degree|college degree|degree)\b", re.I)
+_DEGREE_SUBJECT = re.compile(r"[\s'’s]*(?:degree\s+)?(?:\([^)]{0,30}\)\s*)?(?:in|of|im bereich|der)\s+(?:a\s+|an\s+|the\s+)?",
+                             re.I)
+_SUBJECT_STOP = re.compile(r"[.;\n]|\s(?:and|with|plus|\+)\s+\d|\s(?:with|and|plus)\s+(?:\d|experience|strong|proven)|"
+                           r"\bor (?:equivalent|related|similar)|\(or\b|\bexperience\b|\bfrom\b|\bwith\b", re.I)
+
+
+def _degree_mentions(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Each degree level named in a sentence, with its character range."""
+    chunk = text[start:end]
+    found: list[tuple[str, int, int]] = []
+    for level, pattern in (("phd", _PHD), ("master", _MASTER), ("bachelor", _BACHELOR_EXPLICIT)):
+        found.extend((level, start + m.start(), start + m.end()) for m in pattern.finditer(chunk))
+    found.extend(("master", start + m.start(), start + m.end()) for m in _ADVANCED_DEGREE.finditer(chunk))
+    for level, pattern in _GERMAN_DEGREE:
+        found.extend((level, start + m.start(), start + m.end()) for m in pattern.finditer(chunk))
+    if not found:
+        found.extend(("bachelor", start + m.start(), start + m.end()) for m in _BARE_DEGREE.finditer(chunk))
+    return sorted(found, key=lambda item: item[1])
+
+
+def _subject_end(text: str, start: int, limit: int) -> int:
+    stop = _SUBJECT_STOP.search(text, start, min(limit, start + 120))
+    return stop.start() if stop else min(limit, start + 120)
+
+
+def _merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(r for r in ranges if r[1] > r[0]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def seniority_of(title: str, text: str) -> str | None:

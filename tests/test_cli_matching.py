@@ -131,9 +131,13 @@ def test_skills_json_contract_from_files_and_stdin(tmp_path):
     assert by_label["Python"]["requirement"] == "required" and by_label["Python"]["years"] == 3
     assert by_label["Kubernetes"]["requirement"] == "preferred"
     for skill in first["skills"]:
-        assert set(skill) == {"id", "label", "category", "requirement", "years", "spans"}
+        assert set(skill) >= {"id", "label", "category", "requirement", "years", "spans", "any_of"}
         assert all(text[start:end].strip() for start, end in skill["spans"])
     assert first["education"] == "bachelor" and first["years_experience"] == 3
+    # The BSc line sits under "Nice to have": preferred, not required.
+    assert first["education_detail"] == {"required": "none", "preferred": "bachelor",
+                                         "fields": ["computer_science"], "equivalent_experience": False}
+    assert "Computer science" not in by_label  # the degree's subject, not a skill asked
     assert [s["label"] for s in second["skills"]] == ["PyTorch"]
 
 
