@@ -5,14 +5,20 @@ The only place that moves data between the store and the matcher.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from importlib.resources import files
-from pathlib import Path
 
 import click
 
-from jobmatch.cli.common import home_dir, load_taxonomy, open_store, store_location
+from jobmatch.cli.common import (
+    cache_dir,
+    index_cache_path,
+    list_caches,
+    load_taxonomy,
+    open_store,
+    remove_caches,
+    superseded_caches,
+)
 from jobmatch.cli.extraction_runs import fill_extractions
 
 SAMPLE_POSTINGS = files("jobmatch.crawler") / "data" / "sample_postings.jsonl"
@@ -45,26 +51,31 @@ def prepare(ctx: click.Context, profile_path: str, *, strict: bool = False) -> M
 
 
 def _sample_store(ctx: click.Context):
+    """The bundled sample as a store in the cache folder, filled once: a lock file makes processes
+    that start together wait for the first to fill it instead of all filling it at once."""
     from jobmatch.crawler.importing import read_postings
+    from jobmatch.crawler.lock import file_lock
     from jobmatch.crawler.store import Store
 
-    folder = home_dir() / "cache"
+    folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    store = Store(str(folder / "sample.db"))
-    ctx.call_on_close(store.close)
-    if store.count_postings() == 0:
-        store.upsert_postings(read_postings(str(SAMPLE_POSTINGS), "jsonl").postings)
+    with file_lock(folder / "sample.db.lock"):
+        store = Store(str(folder / "sample.db"))
+        ctx.call_on_close(store.close)
+        if store.count_postings() == 0:
+            store.upsert_postings(read_postings(str(SAMPLE_POSTINGS), "jsonl").postings)
     return store
 
 
 def _index(store, taxonomy, ctx: click.Context):
     """The skill matrix, from the cache when the store and taxonomy have not changed since it was
-    built; else skills are extracted where missing and the matrix is built and cached again."""
+    built; else skills are extracted where missing and the matrix is built and cached again (one
+    cache file per store; the caches it supersedes are deleted)."""
+    from jobmatch.crawler.store import utc_now
     from jobmatch.matcher.index import PostingIndex
     from jobmatch.taxonomy.versions import extraction_key
 
-    where = hashlib.sha1(str(store.location if store.location else store_location(ctx)).encode()).hexdigest()[:12]
-    path = Path(home_dir()) / "cache" / f"index-{where}.pickle"
+    path = index_cache_path(store.identity)
     version = extraction_key(taxonomy)
     index = PostingIndex.load(path, f"{store.data_version()}|{version}")
     if index is None:
@@ -73,7 +84,9 @@ def _index(store, taxonomy, ctx: click.Context):
         degrees = frozenset(s.id for s in taxonomy.skills.values() if s.degree_level)
         index = PostingIndex.from_records(store.extractions(version), key=key, leave_out=degrees)
         try:
-            index.save(path)
+            index.save(path, {"store": store.identity, "written_at": utc_now()})
         except OSError as error:
             click.echo(f"Warning: could not cache the skill matrix at {path}: {error.strerror or error}", err=True)
+        else:
+            remove_caches(superseded_caches(list_caches(), path))
     return index

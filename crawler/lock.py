@@ -11,6 +11,9 @@ import hashlib
 import json
 import os
 import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +24,27 @@ try:
     import fcntl
 except ImportError:  # Windows: fall back to checking the pid
     fcntl = None  # type: ignore[assignment]
+
+
+@contextmanager
+def file_lock(path: Path, timeout: float = 120.0) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` (made if missing) for the block; waits for it up to
+    ``timeout`` seconds. For short set-up steps that several processes may start at once. The file
+    stays (unlinking it would let a third process lock a new file while the second holds the old)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:
+        if fcntl is not None:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise CrawlerError(f"waited {timeout:g} s for the lock file {path}; another jobmatch "
+                                           "process holds it") from None
+                    time.sleep(0.05)
+        yield  # closing the file drops the flock
 
 
 class CrawlLockedError(CrawlerError):

@@ -1,7 +1,8 @@
 """The store's schema, owned here and changed only through the numbered migrations below.
 
-Each migration is a function run once, in order, inside one transaction; the applied ones are
-recorded in ``schema_migrations``. Add a new migration at the end; never edit an old one.
+Each migration is a function run once, in order, inside one transaction that holds the store's
+write lock; the applied ones are recorded in ``schema_migrations``. Add a new migration at the end;
+never edit an old one.
 """
 
 from __future__ import annotations
@@ -135,8 +136,24 @@ def _m004(connection: sa.Connection) -> None:
     taxonomy_snapshots.create(connection)
 
 
+def applied_migrations(connection: sa.Connection) -> set[int] | None:
+    """The numbers of the migrations this database has, or None when it has no jobmatch schema yet."""
+    if not sa.inspect(connection).has_table(schema_migrations.name):
+        return None
+    return set(connection.scalars(sa.select(schema_migrations.c.number)))
+
+
+def known_migrations() -> set[int]:
+    return {number for number, _, _ in MIGRATIONS}
+
+
 def migrate(connection: sa.Connection, now: str) -> list[int]:
-    """Apply every migration not applied yet; returns the numbers applied."""
+    """Apply every migration not applied yet; returns the numbers applied.
+
+    The caller holds the store's write lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+    PostgreSQL), so two processes opening a new store at once never both create a table: the
+    second finds the first one's migrations applied and does nothing.
+    """
     schema_migrations.create(connection, checkfirst=True)
     done = set(connection.scalars(sa.select(schema_migrations.c.number)))
     applied = []
