@@ -26,32 +26,39 @@ def _setting(value: str) -> tuple[str, str]:
               help="Override a Scrapy or JOBMATCH_ setting (repeatable), e.g. -s DOWNLOAD_TIMEOUT=10.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Summary format on stdout.")
-@click.option("-v", "--verbose", is_flag=True, help="Scrapy's log at INFO level on stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="Scrapy's log at INFO level on stderr, with tracebacks.")
+@click.option("--log-file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Append Scrapy's full log (INFO, with tracebacks) to FILE; stderr stays one line a message.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: only when stderr is a terminal).")
 @db_option
 @click.pass_context
 def crawl_command(ctx: click.Context, sources_file: str | None, settings: tuple[str, ...], fmt: str,
-                  verbose: bool, progress: bool | None) -> None:
+                  verbose: bool, log_file: str | None, progress: bool | None) -> None:
     """Crawl the job boards in a sources file into the store, then print a summary per source
     (new, updated, unchanged, closed, failed).
 
-    Exit code 0 when every source answered, 3 when any failed or returned nothing it should have
-    (one line per failed source on stderr), 1 on a bad sources file or a busy lock.
+    Quiet enough for cron: a healthy crawl writes nothing to stderr; a failed source is one
+    `FAILED name: reason` line, Scrapy's warnings one line each, and a last line sums up (and says
+    when the network looks unreachable). -v, --log-file or --traceback show the full detail.
+
+    Exit code 0 when every source answered, 3 when any failed or returned nothing it should have,
+    1 on a bad sources file, an unusable store or a busy lock.
     """
     from jobmatch.crawler.lock import lock_path_for
-    from jobmatch.crawler.runner import run_crawl
+    from jobmatch.crawler.runner import CrawlLogging, run_crawl
     from jobmatch.crawler.sources import load_sources
 
     config = load_sources(sources_file)
-    overrides: dict[str, Any] = {"LOG_LEVEL": "INFO" if verbose else "ERROR"}
-    overrides.update(_setting(value) for value in settings)
+    overrides: dict[str, Any] = dict(_setting(value) for value in settings)
     location = store_location(ctx)
+    log = CrawlLogging(verbose=verbose, tracebacks=bool((ctx.find_root().obj or {}).get("traceback")),
+                       log_file=log_file)
     show_progress = sys.stderr.isatty() if progress is None else progress
     display = _ProgressDisplay(len(config.sources)) if show_progress else None
     try:
         result = run_crawl(config, location, lock_path_for(location, home_dir()), overrides,
-                           on_source_finished=display.advance if display else None)
+                           on_source_finished=display.advance if display else None, log=log)
     finally:
         if display:
             display.stop()
@@ -66,7 +73,20 @@ def crawl_command(ctx: click.Context, sources_file: str | None, settings: tuple[
     for line in result.health.failures:
         click.echo(f"FAILED {line}", err=True)
     if result.health.exit_code:
+        click.echo(summary_line(result), err=True)
         ctx.exit(EXIT_UNHEALTHY)
+
+
+def summary_line(result: Any) -> str:
+    """The last line of an unhealthy crawl on stderr (a healthy one prints nothing there)."""
+    totals = result.health.totals
+    if result.health.network_unreachable:
+        return (f"Crawl run {result.run_id}: the network looks unreachable: all {totals['sources']} source(s) "
+                "failed on DNS or connecting, before any answer; nothing was stored. Check the connection "
+                "(or a proxy) and run it again.")
+    return (f"Crawl run {result.run_id}: {totals['failed']} of {totals['sources']} source(s) failed; "
+            + ", ".join(f"{totals.get(name, 0)} {name}" for name in COLUMNS[:4])
+            + " from the others.")
 
 
 def _print_table(result: Any) -> None:

@@ -78,11 +78,17 @@ def failure_reason(result: SourceResult) -> str | None:
     return None
 
 
+# What a request that never reached its host fails with (describe_failure's wording).
+NETWORK_FAILURES = ("host not found (dns)", "connection refused", "cannot connect", "network is unreachable",
+                    "no route to host", "dns lookup failed")
+
+
 @dataclass
 class Health:
     exit_code: int
     failures: list[str]  # "name: reason", one per failed source
     totals: dict[str, int]
+    network_unreachable: bool = False  # every source failed before reaching its host (DNS, connection)
 
 
 def assess(results: Iterable[SourceResult]) -> Health:
@@ -92,4 +98,17 @@ def assess(results: Iterable[SourceResult]) -> Health:
     totals = {name: sum(getattr(r, name) for r in results) for name in COUNTED}
     totals["failed"] = len(failures)
     totals["sources"] = len(results)
-    return Health(EXIT_UNHEALTHY if failures else EXIT_HEALTHY, failures, totals)
+    return Health(EXIT_UNHEALTHY if failures else EXIT_HEALTHY, failures, totals,
+                  network_unreachable=network_unreachable(results))
+
+
+def network_unreachable(results: Iterable[SourceResult]) -> bool:
+    """Whether every source failed without a single answer, each on DNS or on connecting: then the
+    machine is most likely offline, not the boards broken."""
+    results = list(results)
+    return bool(results) and all(_never_connected(result) for result in results)
+
+
+def _never_connected(result: SourceResult) -> bool:
+    return (result.failure is not None and result.pages == 0 and bool(result.errors)
+            and all(any(kind in error.lower() for kind in NETWORK_FAILURES) for error in result.errors))

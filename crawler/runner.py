@@ -2,15 +2,25 @@
 
 One spider per board type, all in one CrawlerProcess (Twisted's reactor runs once per process, so
 a crawl is one process; tests run it as a subprocess).
+
+Logging fit for cron: Scrapy's own root handler is not installed; ours prints each record at
+WARNING or above as one line on stderr (``Warning: crawl: ...``, no traceback). ``verbose`` shows
+INFO with full tracebacks, ``tracebacks`` shows the tracebacks, ``log_file`` appends everything at
+INFO with tracebacks to a file. A robots.txt that cannot be fetched is an INFO line (the source's
+own request fails the same way, and is reported once per source).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import logging
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jobmatch.crawler.errors import CrawlerError
 from jobmatch.crawler.health import Health, SourceResult, assess, source_results
 from jobmatch.crawler.lock import CrawlLock
 from jobmatch.crawler.sources import BOARD_TYPES, SourcesConfig
@@ -28,6 +38,15 @@ class CrawlResult:
     stale_lock: dict[str, Any] | None
 
 
+@dataclass
+class CrawlLogging:
+    """Where the crawl's log goes besides the one-line warnings on stderr."""
+
+    verbose: bool = False  # INFO and full tracebacks on stderr
+    tracebacks: bool = False  # full tracebacks of warnings and errors on stderr
+    log_file: str | None = None  # everything at INFO, with tracebacks, appended here
+
+
 def crawl_settings(store_location: str, overrides: Mapping[str, Any] | None = None) -> Any:
     """The settings module, the store, and any ``NAME=VALUE`` overrides (highest priority)."""
     from scrapy.settings import Settings
@@ -42,15 +61,21 @@ def crawl_settings(store_location: str, overrides: Mapping[str, Any] | None = No
 
 def run_crawl(config: SourcesConfig, store_location: str, lock_path: Path,
               overrides: Mapping[str, Any] | None = None,
-              on_source_finished: SourceFinished | None = None) -> CrawlResult:
+              on_source_finished: SourceFinished | None = None,
+              log: CrawlLogging | None = None) -> CrawlResult:
     """Crawl every source of ``config`` into the store and record the run; blocks until done."""
-    with CrawlLock(lock_path) as lock:
+    log = log or CrawlLogging()
+    settings = crawl_settings(store_location, {
+        "LOG_LEVEL": "INFO" if log.verbose else "WARNING", **(overrides or {}), "LOG_INSTALL_ROOT_HANDLER": False})
+    if settings.get("LOG_FILE") and not log.log_file:
+        log.log_file = settings.get("LOG_FILE")
+    with crawl_logging(log) as attach_logging, CrawlLock(lock_path) as lock:
         store = Store(store_location)
         try:
             _close_interrupted_runs(store)
             run_id = store.start_run([source.describe() for source in config.sources])
             try:
-                stats = _crawl(config, crawl_settings(store_location, overrides), on_source_finished)
+                stats = _crawl(config, settings, on_source_finished, attach_logging)
             except BaseException:
                 store.finish_run(run_id, "failed", [s.describe() for s in config.sources], {})
                 raise
@@ -72,6 +97,93 @@ def parse_only(config: SourcesConfig, overrides: Mapping[str, Any] | None = None
     return int(stats.get("item_scraped_count", 0))
 
 
+ROBOTS_LOGGER = "scrapy.downloadermiddlewares.robotstxt"
+SCRAPY_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+
+
+class OneLineFormatter(logging.Formatter):
+    """``Warning: crawl: <the first line of the message>``; an exception adds its message, not its
+    traceback or class."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        lines = record.getMessage().strip().splitlines()
+        message = lines[0].strip() if lines else ""
+        if record.exc_info and record.exc_info[1] is not None:
+            detail = (str(record.exc_info[1]).strip().splitlines() or [""])[0]
+            if detail and detail not in message:
+                message = f"{message}: {detail}" if message else detail
+        label = "Error" if record.levelno >= logging.ERROR else "Warning" if record.levelno >= logging.WARNING \
+            else "Info"
+        return f"{label}: crawl: {message}"[:1000]
+
+
+class _RobotsFailure(logging.Filter):
+    """A robots.txt that could not be downloaded: one INFO line naming the host, not an ERROR with a
+    traceback (Scrapy then crawls the host as if robots.txt allowed everything)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and str(record.msg).startswith("Error downloading"):
+            args = record.args if isinstance(record.args, Mapping) else {}
+            request = args.get("request")
+            url = getattr(request, "url", "") or ""
+            host = url.split("://", 1)[-1].split("/", 1)[0] or "a host"
+            reason = (str(args.get("f_exception") or "").splitlines() or [""])[0]
+            record.msg, record.args = "robots.txt of %s could not be fetched (%s)", (host, reason)
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+class _AlreadyReported(logging.Filter):
+    """Leaves out of the one-line stderr log the warnings its source's FAILED line already says."""
+
+    NEEDLES = ("larger than download max size",)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        return not any(needle in message for needle in self.NEEDLES)
+
+
+@contextmanager
+def crawl_logging(log: CrawlLogging) -> Iterator[Callable[[], None]]:
+    """Our handlers for the crawl; yields ``attach``, to call once Scrapy has set up logging (it
+    installs no root handler of its own here). The log file is opened first, so a bad path fails
+    before anything is crawled. Everything is removed afterwards."""
+    root = logging.getLogger()
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setLevel(logging.INFO if log.verbose else logging.WARNING)
+    detailed = log.verbose or log.tracebacks
+    stderr.setFormatter(logging.Formatter(SCRAPY_FORMAT) if detailed else OneLineFormatter())
+    if not log.verbose:
+        stderr.addFilter(_AlreadyReported())
+    handlers: list[logging.Handler] = [stderr]
+    if log.log_file:
+        try:
+            file_handler = logging.FileHandler(log.log_file, mode="a", encoding="utf-8")
+        except OSError as error:
+            raise CrawlerError(f"log file {log.log_file}: {error.strerror or error}") from None
+        file_handler.setLevel(logging.INFO)
+        file_handler.setFormatter(logging.Formatter(SCRAPY_FORMAT))
+        handlers.append(file_handler)
+    robots = _RobotsFailure()
+    previous_level = root.level
+
+    def attach() -> None:
+        logging.getLogger(ROBOTS_LOGGER).addFilter(robots)
+        root.setLevel(logging.INFO)
+        for handler in handlers:
+            if handler not in root.handlers:
+                root.addHandler(handler)
+
+    try:
+        yield attach
+    finally:
+        for handler in handlers:
+            root.removeHandler(handler)
+            handler.close()
+        logging.getLogger(ROBOTS_LOGGER).removeFilter(robots)
+        root.setLevel(previous_level)
+
+
 def _close_interrupted_runs(store: Store) -> None:
     """We hold the lock, so a run still marked running was killed: record it as failed."""
     for run in store.crawl_runs():
@@ -80,13 +192,16 @@ def _close_interrupted_runs(store: Store) -> None:
                              {**(run["totals"] or {}), "interrupted": 1})
 
 
-def _crawl(config: SourcesConfig, settings: Any, on_source_finished: SourceFinished | None) -> dict[str, Any]:
+def _crawl(config: SourcesConfig, settings: Any, on_source_finished: SourceFinished | None,
+           attach_logging: Callable[[], None] | None = None) -> dict[str, Any]:
     from scrapy.crawler import CrawlerProcess
 
     from jobmatch.crawler.spiders import spider_class
     from jobmatch.crawler.spiders.board_spider import source_finished
 
     process = CrawlerProcess(settings)
+    if attach_logging is not None:  # after Scrapy's logging set-up, which resets handlers
+        attach_logging()
     crawlers = []
     for board_type in BOARD_TYPES:
         sources = config.of_type(board_type)

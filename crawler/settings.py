@@ -38,7 +38,7 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 JOBMATCH_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each later one
 JOBMATCH_RETRY_BACKOFF_MAX = 60.0
-RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # each failure is reported per source in the crawl's summary
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # plain `scrapy crawl`; `jobmatch crawl` shows WARNING as one-line messages (-v: INFO)  # each failure is reported once per source in the crawl's summary
 REDIRECT_MAX_TIMES = 5
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -52,5 +52,5 @@ JOBMATCH_PAGE_SIZE = 100  # Lever and SmartRecruiters page size
 JOBMATCH_MAX_PAGES = 50  # per source; a board that pages forever is reported, not followed
 
 TELNETCONSOLE_ENABLED = False
-LOG_LEVEL = "INFO"
+LOG_LEVEL = "INFO"  # plain `scrapy crawl`; `jobmatch crawl` shows WARNING as one-line messages (-v: INFO)
 FEED_EXPORT_ENCODING = "utf-8"

@@ -227,4 +227,6 @@ def describe_failure(failure: Failure, settings: Any = None) -> tuple[str, bool]
         return "connection refused", False
     if "DNSLookup" in name or "CannotResolveHost" in name:
         return "host not found (DNS)", False
+    if "NoRoute" in name or name == "ConnectError" or "unreachable" in text.lower():
+        return f"cannot connect ({text.rstrip('.')})"[:300], False
     return f"{name}: {text}".strip(": ")[:300], False
