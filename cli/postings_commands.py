@@ -7,30 +7,39 @@ import click
 from jobmatch.cli.common import EXIT_ERROR, db_option, open_store, print_json, print_json_line
 from jobmatch.crawler.importing import FORMATS, read_postings
 
+MAX_BAD_LINES_SHOWN = 20
+
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Input format (default: from the extension).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Input format: jsonl (JSON Lines), json (a JSON array), csv or jobspy "
+                   "[default: from the extension and the content].")
 @click.option("--source", default="import", show_default=True, help="Source name for postings without one.")
 @db_option
 @click.pass_context
 def import_command(ctx: click.Context, files: tuple[str, ...], fmt: str | None, source: str) -> None:
-    """Add postings from FILES: JSON Lines, CSV with the export's columns, or JobSpy's CSV.
+    """Add postings from FILES: JSON Lines, a JSON array, CSV with the export's columns, or JobSpy's
+    CSV. Each file's line says what it was read as.
 
-    Bad lines are reported with their numbers and skipped; the good ones land (exit code 1 if any
-    line was bad). Postings already stored (same id, or same content) are not stored twice.
+    Every file is read before anything is stored: a file that cannot be read at all is one line
+    naming it, and nothing is imported. Bad records are reported with their line numbers (the first
+    20) and skipped; the good ones land (exit code 1 if any was bad). Postings already stored (same
+    id, or same content) are not stored twice.
     """
     results = [(path, read_postings(path, fmt, source=source)) for path in files]
     store = open_store(ctx)
     bad = 0
     for path, result in results:
-        for line in result.bad_lines:
+        for line in result.bad_lines[:MAX_BAD_LINES_SHOWN]:
             click.echo(f"Skipped {line}", err=True)
+        if len(result.bad_lines) > MAX_BAD_LINES_SHOWN:
+            click.echo(f"Skipped {len(result.bad_lines) - MAX_BAD_LINES_SHOWN} more bad record(s) in {path}", err=True)
         bad += len(result.bad_lines)
         counts = store.upsert_postings(result.postings)
         click.echo(
-            f"{path}: {counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged, "
-            f"{counts.duplicates} duplicate, {len(result.bad_lines)} bad line(s)", err=True)
+            f"{path} ({result.described}): {counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged, "
+            f"{counts.duplicates} duplicate, {len(result.bad_lines)} bad record(s)", err=True)
     if bad:
         ctx.exit(EXIT_ERROR)
 

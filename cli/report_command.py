@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from jobmatch.cli.common import db_option
+from jobmatch.cli.common import db_option, usage_error
 from jobmatch.cli.matching_session import prepare
 from jobmatch.cli.report_render import FORMATS, render
 from jobmatch.matcher.ranking import MATCH_THRESHOLD
@@ -21,7 +21,7 @@ EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", "
 @click.command("report")
 @click.argument("profile", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format [default: from the -o file's extension, else md].")
+              help="Output format [default: from the -o file's extension (.md, .html, .csv, .json); md on stdout].")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write the report here ('-', the default, is stdout).")
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=1), help="How many postings to show.")
 @click.option("--new-only", is_flag=True,
@@ -44,9 +44,10 @@ def report_command(ctx: click.Context, profile: str, fmt: str | None, output: st
     from jobmatch.matcher.report import build_report, report_watermark
 
     to_stdout = output == "-"
-    fmt = fmt or EXTENSIONS.get(Path(output).suffix.lower(), "md")
     if not to_stdout:
+        fmt = _check_output(ctx, Path(output), fmt)
         _check_folder(Path(output))
+    fmt = fmt or "md"
     started = utc_now()
     session = prepare(ctx, profile, strict=strict)
     key = profile_key(profile)
@@ -76,10 +77,23 @@ def profile_key(profile_path: str) -> str:
     return hashlib.sha256(str(Path(profile_path).resolve()).encode("utf-8")).hexdigest()[:32]
 
 
+def _check_output(ctx: click.Context, path: Path, fmt: str | None) -> str:
+    """The format for ``-o path``: --format if given, else the extension's. A directory, or an
+    extension that names no format, is a usage error (exit 2) before any work is done."""
+    if path.is_dir():
+        usage_error(ctx, f"-o {path}: is a directory; give a file name")
+    if fmt:
+        return fmt
+    suffix = path.suffix.lower()
+    if suffix not in EXTENSIONS:
+        usage_error(ctx, f"-o {path}: {'unknown extension ' + suffix if suffix else 'no extension'}; the report "
+                         f"formats are {', '.join('.' + name for name in FORMATS)}, or name one with "
+                         f"--format {'|'.join(FORMATS)}")
+    return EXTENSIONS[suffix]
+
+
 def _check_folder(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise click.ClickException(f"{path}: is a directory; give a file name")
     if not folder.is_dir():
         raise click.ClickException(f"{path}: folder {folder} does not exist")
     if not os.access(folder, os.W_OK):

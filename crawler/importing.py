@@ -1,7 +1,11 @@
-"""Reading postings from files: JSON Lines, CSV (the export's columns) and JobSpy's CSV.
+"""Reading postings from files: JSON Lines, a JSON array (or one JSON object), CSV (the export's
+columns) and JobSpy's CSV.
 
-Whole-file problems (missing, a directory, empty, not UTF-8, missing columns) raise
-``ImportFileError``; a bad line is reported with its number and skipped while the good ones land.
+The format comes from ``--format``, else from the extension and the content (a ``.json`` file
+holding an array is read as the array, whatever its lines). Whole-file problems (missing, a
+directory, empty, binary, not UTF-8, broken JSON, missing columns, no line readable) raise
+``ImportFileError`` naming the file; a bad record is reported with its line number and skipped while
+the good ones land.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from jobmatch.crawler.errors import ImportFileError
 from jobmatch.crawler.posting import Posting
 from jobmatch.crawler.text_cleaning import html_to_text
 
-FORMATS = ("jsonl", "csv", "jobspy")
+FORMATS = ("jsonl", "json", "csv", "jobspy")
+DESCRIPTIONS = {"jsonl": "JSON Lines", "json": "a JSON array", "csv": "CSV", "jobspy": "JobSpy CSV"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_LINE_CHARS = 5 * 1024 * 1024
 JOBSPY_COLUMNS = {"job_url", "title", "company", "description"}
@@ -38,29 +43,71 @@ class BadLine:
 class ReadResult:
     postings: list[Posting] = field(default_factory=list)
     bad_lines: list[BadLine] = field(default_factory=list)
+    format: str = ""  # one of FORMATS: what the file was read as
+    described: str = ""  # the same in words, for the user ("a JSON array of 3 records")
 
 
-def guess_format(path: str) -> str:
+def guess_format(path: str, text: str | None = None) -> str:
+    """The format of a file: from its extension, then from its content (``text``, when given)."""
     suffix = Path(path).suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    if suffix == ".csv":
-        with open(path, "rb") as handle:
-            header = handle.readline().decode("utf-8", "replace").lower()
-        return "jobspy" if "job_url" in header and "site" in header else "csv"
-    raise ImportFileError(path, f"cannot tell the format from the extension {suffix or '(none)'}; "
-                                "give --format jsonl, csv or jobspy")
+    start = (text or "").lstrip()[:1]
+    if suffix in (".jsonl", ".ndjson", ".json") or (suffix not in (".csv", ".tsv") and start in ("[", "{")):
+        return "json" if start == "[" or (start == "{" and suffix == ".json" and _one_value(text or "")) else "jsonl"
+    if suffix == ".csv" or (text is not None and _csv_columns(text) & {"title", "job_url"}):
+        first = (text.split("\n", 1)[0] if text is not None else _first_line(path)).lower()
+        return "jobspy" if "job_url" in first and "site" in first else "csv"
+    raise ImportFileError(path, f"cannot tell the format: the extension is {suffix or '(none)'} and the content is "
+                                "neither JSON nor CSV with a title column; give --format jsonl, json, csv or jobspy")
 
 
 def read_postings(path: str, fmt: str | None = None, *, source: str = "import") -> ReadResult:
     """Parse one file into postings; never writes anything."""
     text = _read_text(path)
-    fmt = fmt or guess_format(path)
+    fmt = fmt or guess_format(path, text)
+    stripped = text.strip()
+    if fmt == "jsonl" and (stripped.startswith("[") or (stripped.startswith("{") and "\n" in stripped)) \
+            and _one_value(text):
+        fmt = "json"  # a JSON array, or one pretty-printed object, in a .jsonl file: read as what it is
     if fmt == "jsonl":
-        return _read_jsonl(path, text, source)
-    if fmt in ("csv", "jobspy"):
-        return _read_csv(path, text, fmt, source)
-    raise ImportFileError(path, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        result = _read_jsonl(path, text, source)
+    elif fmt == "json":
+        result = _read_json(path, text, source)
+    elif fmt in ("csv", "jobspy"):
+        result = _read_csv(path, text, fmt, source)
+    else:
+        raise ImportFileError(path, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    result.format = result.format or fmt
+    records = len(result.postings) + len(result.bad_lines)
+    if records and not result.postings:
+        first = result.bad_lines[0]
+        raise ImportFileError(path, f"read as {result.described or DESCRIPTIONS[fmt]}, but none of its {records} "
+                                    f"record(s) is a posting (line {first.line}: {first.reason})")
+    if not records:
+        raise ImportFileError(path, f"read as {result.described or DESCRIPTIONS[fmt]}, but it holds no records")
+    return result
+
+
+def _one_value(text: str) -> bool:
+    """Whether the whole text is one JSON value (an array, or a pretty-printed object)."""
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _first_line(path: str) -> str:
+    with open(path, "rb") as handle:
+        return handle.readline(64 * 1024).decode("utf-8", "replace")
+
+
+def _csv_columns(text: str) -> set[str]:
+    first = text.split("\n", 1)[0]
+    try:
+        row = next(csv.reader([first]))
+    except (csv.Error, StopIteration):
+        return set()
+    return {name.strip().lower() for name in row}
 
 
 def _read_text(path: str) -> str:
@@ -80,6 +127,8 @@ def _read_text(path: str) -> str:
         raise ImportFileError(path, f"cannot read: {error.strerror or error}") from None
     if not data.strip():
         raise ImportFileError(path, "file is empty")
+    if b"\x00" in data[:1_000_000]:
+        raise ImportFileError(path, "is a binary file (it holds NUL bytes), not JSON Lines, JSON or CSV")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -89,7 +138,7 @@ def _read_text(path: str) -> str:
 
 
 def _read_jsonl(path: str, text: str, source: str) -> ReadResult:
-    result = ReadResult()
+    result = ReadResult(format="jsonl", described="JSON Lines")
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -111,8 +160,71 @@ def _read_jsonl(path: str, text: str, source: str) -> ReadResult:
     return result
 
 
+def _read_json(path: str, text: str, source: str) -> ReadResult:
+    """A JSON array of posting objects (each reported by the line it starts on), or one object."""
+    result = ReadResult(format="json")
+    decoder = json.JSONDecoder()
+    position = _skip_space(text, 0)
+    if text.startswith("{", position):
+        try:
+            record, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            raise ImportFileError(path, f"not valid JSON ({error.msg}, column {error.colno})", line=error.lineno) \
+                from None
+        if _skip_space(text, end) != len(text):
+            raise ImportFileError(path, "not valid JSON: more than one value; JSON Lines needs one object a line",
+                                  line=text.count("\n", 0, end) + 1)
+        result.described = "one JSON object"
+        _add_record(result, path, 1 + text.count("\n", 0, position), record, source)
+        return result
+    if not text.startswith("[", position):
+        raise ImportFileError(path, "not a JSON array of postings (it does not start with '[')",
+                              line=text.count("\n", 0, position) + 1)
+    position = _skip_space(text, position + 1)
+    if text.startswith("]", position):
+        position += 1
+    else:
+        while True:
+            line = text.count("\n", 0, position) + 1
+            try:
+                record, position = decoder.raw_decode(text, position)
+            except json.JSONDecodeError as error:
+                raise ImportFileError(path, f"not a valid JSON array ({error.msg}, column {error.colno})",
+                                      line=error.lineno) from None
+            _add_record(result, path, line, record, source)
+            position = _skip_space(text, position)
+            if text.startswith(",", position):
+                position = _skip_space(text, position + 1)
+                continue
+            if text.startswith("]", position):
+                position += 1
+                break
+            raise ImportFileError(path, "not a valid JSON array (expected ',' or ']')",
+                                  line=text.count("\n", 0, position) + 1)
+    if _skip_space(text, position) != len(text):
+        raise ImportFileError(path, "not valid JSON: something follows the array", line=text.count("\n", 0, position) + 1)
+    result.described = f"a JSON array of {len(result.postings) + len(result.bad_lines)} record(s)"
+    return result
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _add_record(result: ReadResult, path: str, line: int, record: Any, source: str) -> None:
+    if not isinstance(record, dict):
+        result.bad_lines.append(BadLine(path, line, "expected a JSON object"))
+        return
+    try:
+        result.postings.append(posting_from_record(record, source))
+    except ValueError as error:
+        result.bad_lines.append(BadLine(path, line, str(error)))
+
+
 def _read_csv(path: str, text: str, fmt: str, source: str) -> ReadResult:
-    result = ReadResult()
+    result = ReadResult(format=fmt, described=DESCRIPTIONS[fmt])
     csv.field_size_limit(MAX_LINE_CHARS)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = {name.strip().lower() for name in reader.fieldnames or [] if name}

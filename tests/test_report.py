@@ -223,7 +223,7 @@ def test_output_into_a_missing_folder_is_one_line_and_nothing_is_written(store, 
 
 def test_output_that_is_a_folder_is_an_error(store, tmp_path):
     result = run("--db", store, "report", PROFILE, "-o", str(tmp_path))
-    assert result.exit_code == 1 and "is a directory" in result.stderr
+    assert result.exit_code == 2 and "is a directory" in result.stderr
 
 
 def test_bad_format_is_a_usage_error(store):
