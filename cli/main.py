@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "gaps": ("matching_commands", "gaps_command", "The skills to learn next, and your readiness."),
     "report": ("report_command", "report_command", "Write the match report: Markdown, HTML, CSV or JSON."),
     "trends": ("trends_command", "trends_command", "How demand for skills moved across the crawl history."),
+    "store": ("store_commands", "store_group", "The store and its caches: info (size, postings, last crawl), prune."),
     "taxonomy": ("taxonomy_commands", "taxonomy_group", "Inspect and check the skill taxonomy."),
 }
 

@@ -129,6 +129,25 @@ def _check_sqlite_path(location: str) -> Path:
     return path.resolve()
 
 
+def peek_data_version(path: str | Path) -> str | None:
+    """A SQLite store's data version (``Store.data_version``), read without opening it as a Store
+    (no migration, no write); None when the file is missing or is not a readable jobmatch store."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    for mode in ("mode=ro", "immutable=1"):
+        try:
+            connection = sqlite3.connect(f"file:{quote(str(path))}?{mode}", uri=True, timeout=5)
+            try:
+                row = connection.execute("SELECT store_token, generation FROM store_changes").fetchone()
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            continue
+        return f"{row[0]}#{row[1]}" if row else None
+    return None
+
+
 class Store:
     """Postings and crawl history in one database.
 
