@@ -992,7 +992,8 @@ def parse_person_places(places: list[str] | Sequence[str]) -> PersonPlaces:
         raw = str(entry).strip()[:MAX_LOCATION_CHARS]
         if not raw:
             continue
-        parsed = parse_posting_location(raw)
+        # "Europe" in a profile is where one would work, not (as on a board) a remote scope
+        parsed = parse_posting_location(raw, remote=None if _REMOTE_RE.search(raw) else False)
         if parsed.remote:
             wants_remote = True
             scopes.append(parsed.remote_scope or RemoteScope())
