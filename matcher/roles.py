@@ -161,7 +161,7 @@ _RULES: list[tuple[str, re.Pattern[str], str]] = [
                          r"finance|financial|accountants?|accounting|controller|treasury|fp and a|tax|payroll|"
                          r"audit\w*|procurement|sourcing|supply chain|logistics|operations|ops|strategy|"
                          r"strategic|chief of staff|executive assistant|assistant|office|admin\w*|actuar\w*|"
-                         r"advisors?|agents?|representatives?|coordinators?|specialists?|associates?|"
+                         r"advisors?|agents?|representatives?|coordinators?|specialists?|associates?|strategists?|"
                          r"concierge|clinical|nurse|physician|doctor|therapist|pharmac\w*|teachers?|"
                          r"instructors?|coach\w*|ceo|cfo|coo|cmo|cro|cpo|general manager|country manager|"
                          r"consultants?|customer service|customer experience|kundenservice|support|"
@@ -487,30 +487,36 @@ _JOB_TEXT = _r(r"\b(responsibilities|requirements|qualifications|what you ll do|
                r"reporting to|report to|equal opportunity|visa sponsorship|full time|part time|contract)\b")
 
 
+_ARTICLE_FORM = _r(r"^(how to|how i|how we|why|what is|what are|what you need|is it|should you|\d+ (things|ways|tips|"
+                   r"reasons|mistakes|secrets|lessons|habits|steps|skills)|these \d+|top \d+)\b")
+
+
 def looks_like_not_a_job(title: str, description: str, asked_skill_count: int) -> str | None:
     """A reason when the text is an article, a course or bootcamp ad, a newsletter or an event rather
     than a job posting, else None. Conservative: a title that names a role ("engineer", "analyst",
-    "intern", "tutor"...) is always a job, and so is a text that reads like one (responsibilities,
-    requirements, "you will", salary...). Never raises."""
+    "intern", "tutor"...) is a job unless it is phrased as an article ("How to become an ML
+    engineer"), and a text that reads like a posting (responsibilities, requirements, "you will",
+    salary...) is always a job. Never raises."""
     title_text = (title or "")[:MAX_TITLE_CHARS] if isinstance(title, str) else ""
     text = (description or "")[:MAX_DESCRIPTION_CHARS] if isinstance(description, str) else ""
     folded_title = _fold(title_text)
-    if _ROLE_NOUN.search(folded_title) or _first_rule(folded_title)[0] not in (None, "non_technical"):
+    article_form = _ARTICLE_FORM.search(folded_title)
+    title_cue = article_form or _NOT_JOB_TITLE.search(folded_title)
+    if _ROLE_NOUN.search(folded_title) and not article_form:
         return None
+    if not title_cue and _first_rule(folded_title)[0] not in (None, "non_technical"):
+        return None  # "Machine Learning": a field named as a title
     folded_text = _fold(text)
     job_cues = len(set(_JOB_TEXT.findall(folded_text)))
     if job_cues >= 2:
         return None
     not_job_cues = sorted({m if isinstance(m, str) else m[0] for m in _NOT_JOB_TEXT.findall(folded_text)})
-    title_cue = _NOT_JOB_TITLE.search(folded_title)
     skills = asked_skill_count if isinstance(asked_skill_count, int) else 0
+    what = "an article" if article_form else _kind_of_text(folded_title) or _kind_of_text(folded_text) or "an article"
     if title_cue and (not_job_cues or job_cues == 0) and skills <= 5:
-        what = _kind_of_text(folded_title + " " + folded_text)
         return f"{what}, not a job posting: the title {title_text.strip()[:80]!r} names no role"
-    if not folded_title and job_cues == 0 and skills == 0 and len(not_job_cues) >= 2:
-        return f"{_kind_of_text(folded_text)}, not a job posting: no title, no role and no skills asked"
     if job_cues == 0 and skills == 0 and len(not_job_cues) >= 3 and _first_rule(folded_title)[0] is None:
-        return f"{_kind_of_text(folded_title + ' ' + folded_text)}, not a job posting: no role and no skills asked"
+        return f"{what}, not a job posting: no role and no skills asked"
     return None
 
 
@@ -523,4 +529,4 @@ def _kind_of_text(folded: str) -> str:
                        ("podcast", "a podcast"), ("blog", "an article"), ("article", "an article")):
         if word in folded:
             return kind
-    return "an article"
+    return ""
