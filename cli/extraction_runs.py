@@ -59,6 +59,9 @@ def fill_extractions(store, taxonomy, *, quiet: bool = False, include_closed: bo
             items = ((p.description or p.title, p.title, p.structured) for p in pending)
             for posting, extraction in zip(pending, extractor.extract_many(items), strict=True):
                 bar.advance(task)
-                yield posting, extraction.to_dict()
+                result = extraction.to_dict()
+                # The store keeps the degree the posting requires; one it only prefers costs nothing.
+                result["education"] = extraction.education_required
+                yield posting, result
 
         return len(carried) + store.save_extractions(key, results())

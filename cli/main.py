@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "evaluate": ("skills_commands", "evaluate_command", "Score skill extraction on SkillSpan-format data."),
     "rank": ("matching_commands", "rank_command", "Rank the open postings against your profile, explained."),
     "gaps": ("matching_commands", "gaps_command", "The skills to learn next, and your readiness."),
+    "plan": ("matching_commands", "plan_command", "A study plan: the gaps worth closing, in order, with resources."),
     "report": ("report_command", "report_command", "Write the match report: Markdown, HTML, CSV or JSON."),
     "trends": ("trends_command", "trends_command", "How demand for skills moved across the crawl history."),
     "store": ("store_commands", "store_group", "The store and its caches: info (size, postings, last crawl), prune."),

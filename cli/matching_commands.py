@@ -54,7 +54,9 @@ def _print_ranking(session, ranking, explain: bool) -> None:
         have = ", ".join(_label(taxonomy, s) for s in match.matched[:6])
         if match.partial:
             have += (", " if have else "") + ", ".join(f"~{_label(taxonomy, c.skill)}" for c in match.partial[:3])
-        missing = ", ".join(_label(taxonomy, s) for s in match.missing_required[:6])
+        missing = ", ".join([*(_label(taxonomy, s) for s in match.missing_required[:6]),
+                             *(" / ".join(_label(taxonomy, s) for s in g["options"][:3])
+                               for g in match.missing_any_of if g["requirement"] == "required")][:6])
         table.add_row(str(match.rank), f"{match.score:.0f}", match.title, match.company, have, missing)
     console.print(table)
     console.print("[dim]~ = partial credit for a related skill; --explain shows each score's breakdown.[/dim]")
@@ -66,12 +68,14 @@ def _print_explained(console, title: str, taxonomy, ranking) -> None:
 
     console.print(f"[bold]{escape(title)}[/bold]\n")
     for match in ranking.matches:
+        role = match.role_family.replace("_", " ") + (f", {match.seniority}" if match.seniority else "")
         console.print(f"[bold]{match.rank}. {escape(match.title)}[/bold] - {escape(match.company or '')}  "
-                      f"[bold]{match.score:.0f}[/bold]/100 (fit {match.fit:.0f}: coverage {match.skill_coverage:.0f}, "
-                      f"similarity {match.similarity:.0f})")
+                      f"[bold]{match.score:.0f}[/bold]/100 (fit {match.fit:.0f}; {escape(role)})")
         if match.url:
             console.print(f"   {escape(match.url)}", highlight=False)
         added = [f"+{c.points:g} {_label(taxonomy, c.skill)}" + (f" (via {_label(taxonomy, c.via)})" if c.via else "")
+                 + (f" (one of {' / '.join(_label(taxonomy, o) for o in c.options)})" if c.options else "")
+                 + (" (in the title)" if c.in_title else "")
                  for c in match.contributions]
         if added:
             console.print("   " + escape(", ".join(added)), highlight=False)
@@ -79,6 +83,9 @@ def _print_explained(console, title: str, taxonomy, ranking) -> None:
                              ("missing, nice to have", match.missing_preferred)):
             if ids:
                 console.print(f"   {heading}: " + escape(", ".join(_label(taxonomy, s) for s in ids)), highlight=False)
+        for group in match.missing_any_of:
+            console.print(f"   missing, one of ({group['requirement']}): "
+                          + escape(" / ".join(_label(taxonomy, s) for s in group["options"])), highlight=False)
         for penalty in match.penalties:
             console.print(f"   x{penalty['factor']:g} {escape(penalty['reason'])}", highlight=False)
         console.print()
@@ -94,27 +101,34 @@ def _print_explained(console, title: str, taxonomy, ranking) -> None:
 @db_option
 @click.pass_context
 def gaps_command(ctx: click.Context, profile: str, fmt: str, threshold: float, limit: int, strict: bool) -> None:
-    """The missing skills worth learning next, and how ready PROFILE is for the market."""
-    from jobmatch.matcher.ranking import Matcher, find_gaps, readiness
+    """The missing skills worth learning next, and how ready PROFILE is for the market.
+
+    Each gap is valued by what learning it would add to the person's target postings (the role
+    families of `targets:` or `preferences.titles`), weighted towards the postings near the top of
+    their ranking. Soft skills, spoken languages, degrees and clearances are listed apart.
+    """
+    from jobmatch.matcher.ranking import Matcher, gap_report, readiness
 
     session = prepare(ctx, profile, strict=strict)
     matcher = Matcher(session.index, session.taxonomy, session.profile)
-    gaps = find_gaps(matcher, threshold=threshold / 100, limit=limit)
+    report = gap_report(matcher, threshold=threshold / 100, limit=limit)
     ready = readiness(matcher)
     above = int((matcher.scores >= threshold / 100).sum())
     if fmt == "json":
         print_json({"readiness": ready.overall, "by_category": ready.by_category,
                     "guide_categories": ready.guide_categories, "threshold": threshold,
                     "postings_over_threshold": above, "postings": int((matcher.scores >= 0).sum()),
-                    "gaps": [gap.to_dict() for gap in gaps]})
+                    "target_postings": report.target_postings, "targets": list(matcher.targets),
+                    "gaps": [dict(gap.to_dict(), why=gap.why(threshold / 100, report.top)) for gap in report.gaps],
+                    "also_asked": [gap.to_dict() for gap in report.also_asked]})
         return
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
     taxonomy = session.taxonomy
-    console.print(f"Readiness: {ready.overall:.0%} of the market's skill demand covered; {above} posting(s) "
-                  f"over the match threshold of {threshold:g}.")
+    console.print(f"Readiness: {ready.overall:.0%} of the skill demand of your {report.target_postings} target "
+                  f"posting(s) covered; {above} posting(s) over the match threshold of {threshold:g}.")
     areas = Table(title="Readiness by skill area", title_justify="left")
     for column in ("area", "covered", "from the guide"):
         areas.add_column(column)
@@ -123,12 +137,67 @@ def gaps_command(ctx: click.Context, profile: str, fmt: str, threshold: float, l
         areas.add_row(info.label if info else category, f"{share:.0%}",
                       "yes" if category in ready.guide_categories else "")
     console.print(areas)
+    if not report.gaps:
+        console.print("Nothing technical left to learn for these postings: you have every skill they ask for.")
     table = Table(title="What to learn next", title_justify="left")
-    for column in ("skill", "asked by", "unlocks", "learn with"):
+    for column in ("skill", "value", "why", "learn with"):
         table.add_column(column, overflow="fold")
-    for gap in gaps:
-        resources = "; ".join(r["title"] + (f" ({r['provider']})" if r.get("provider") else "")
-                              for r in gap.resources[:2])
-        table.add_row(gap.label, f"{gap.postings} ({gap.required_by} required)",
-                      f"{gap.unlocks} more over {threshold:g}", resources)
+    top_value = max((gap.gain for gap in report.gaps), default=0.0) or 1.0
+    for gap in report.gaps:
+        resources = "; ".join(r["title"] for r in gap.resources[:2])
+        why = gap.why(threshold / 100, report.top) if gap.postings else \
+            "first step for " + ", ".join(_label(taxonomy, s) for s in gap.prerequisite_of)
+        bar = "█" * max(1, round(10 * gap.gain / top_value)) if gap.gain > 0 else ""
+        table.add_row(gap.label, bar, why, resources)
     console.print(table)
+    if report.also_asked:
+        console.print("Also asked, and you lack (not learn-next items): " + ", ".join(
+            f"{gap.label} ({gap.postings})" for gap in report.also_asked[:8]))
+
+
+@click.command("plan")
+@click.argument("profile", type=click.Path())
+@click.option("--weeks", default=12, show_default=True, type=click.IntRange(min=1),
+              help="How many weeks of study the plan fills (one step takes 1-3 weeks by its level).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1),
+              help="How many gaps (before their prerequisites) the plan considers.")
+@click.option("--strict", is_flag=True, help="Unknown skills in the profile are errors, not warnings.")
+@db_option
+@click.pass_context
+def plan_command(ctx: click.Context, profile: str, weeks: int, fmt: str, limit: int, strict: bool) -> None:
+    """An ordered study plan for PROFILE: the gaps worth closing, prerequisites first, each with why
+    (the jobs it opens) and the resources to learn it with (the guide's and official, free ones).
+
+    A profile with no skills yet gets the guide's foundations first. Works offline.
+    """
+    from jobmatch.matcher.plan import build_plan
+    from jobmatch.matcher.ranking import MATCH_THRESHOLD, Matcher, gap_report
+
+    session = prepare(ctx, profile, strict=strict, allow_no_skills=True)
+    matcher = Matcher(session.index, session.taxonomy, session.profile)
+    report = gap_report(matcher, limit=limit)
+    plan = build_plan(report, session.taxonomy, set(session.profile.skills), weeks=weeks, threshold=MATCH_THRESHOLD)
+    if fmt == "json":
+        print_json(plan.to_dict())
+        return
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    if plan.note:
+        console.print(escape(plan.note))
+    for number, step in enumerate(plan.steps, start=1):
+        end = step.start_week + step.weeks - 1
+        weeks_text = f"week {step.start_week}" if end == step.start_week else f"weeks {step.start_week}-{end}"
+        console.print(f"[bold]{number}. {escape(step.label)}[/bold]  ({weeks_text})")
+        console.print(f"   why: {escape(step.why)}", highlight=False)
+        if step.prerequisites:
+            console.print("   after: " + escape(", ".join(_label(session.taxonomy, s) for s in step.prerequisites)),
+                          highlight=False)
+        for resource in step.resources[:3]:
+            console.print(f"   - {escape(resource['title'])} ({resource.get('kind', 'resource')}): "
+                          f"{escape(resource.get('url') or '')}", highlight=False, soft_wrap=True)
+    if plan.later:
+        console.print("Later (beyond " + f"{plan.weeks} weeks): "
+                      + escape(", ".join(_label(session.taxonomy, s) for s in plan.later)))

@@ -33,11 +33,14 @@ class MatchingSession:
     using_sample: bool
 
 
-def prepare(ctx: click.Context, profile_path: str, *, strict: bool = False) -> MatchingSession:
+def prepare(ctx: click.Context, profile_path: str, *, strict: bool = False,
+            allow_no_skills: bool = False) -> MatchingSession:
+    from jobmatch.matcher.places import set_gazetteer_cache
     from jobmatch.matcher.profile import load_profile
 
+    set_gazetteer_cache(cache_dir())  # the place tables, built once and kept beside the index caches
     taxonomy = load_taxonomy()
-    profile = load_profile(profile_path, taxonomy, strict=strict)
+    profile = load_profile(profile_path, taxonomy, strict=strict, allow_no_skills=allow_no_skills)
     for warning in profile.warnings:
         click.echo(f"Warning: {warning}", err=True)
     store = open_store(ctx)

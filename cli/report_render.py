@@ -155,14 +155,17 @@ def render_markdown(data: dict[str, Any]) -> str:
         lines.append("")
     lines += ["## What to learn next", ""]
     if data["gaps"]:
-        lines += ["| Skill | Asked by | Required by | Unlocks | Learn with |", "|---|--:|--:|--:|---|"]
+        lines += ["| Skill | Value | Why | Learn with |", "|---|---|---|---|"]
         for gap in data["gaps"]:
             resources = "; ".join(_md_link(r["title"] + (f" ({r['provider']})" if r.get("provider") else ""),
                                            r.get("url")) for r in gap["resources"][:3])
-            lines.append(f"| {md(gap['label'])} | {gap['postings']} | {gap['required_by']} | {gap['unlocks']} | "
-                         f"{resources or '-'} |")
+            bar = "█" * max(1, round(10 * gap["value"])) if gap["value"] > 0 else ""
+            lines.append(f"| {md(gap['label'])} | {bar} | {md(gap['why'])} | {resources or '-'} |")
     else:
-        lines.append("No missing skills among the open postings.")
+        lines.append("No missing technical skills among your target postings.")
+    if data.get("also_asked"):
+        lines += ["", "Also asked, and you lack (not learn-next items): "
+                  + ", ".join(f"{md(a['label'])} ({a['postings']})" for a in data["also_asked"])]
     lines += ["", "## Readiness by skill area", "", "Areas marked *guide* are the guide's own skill areas.", "",
               "| Area | Covered | Demand | Guide |", "|---|--:|--:|---|"]
     for area in data["readiness"]["areas"]:

@@ -4,7 +4,7 @@ Rows are postings, columns skills. A cell holds the requirement level's weight (
 more than preferred); scikit-learn's TfidfTransformer then lowers skills every posting asks for and
 raises rare, telling ones, and L1-normalises each row so a posting's weights sum to 1: a profile's
 score is the share of the posting's weighted demand it covers. Built once per store and taxonomy
-version and cached on disk (``save``/``load``), in a file that starts with a JSON header line.
+version and cached on disk (``save``/``load``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ LEVEL_CODES = {"preferred": 1, "unspecified": 2, "required": 3}
 LEVEL_NAMES = {code: name for name, code in LEVEL_CODES.items()}
 LEVEL_WEIGHTS = {1: 0.35, 2: 0.6, 3: 1.0}
 EDUCATION_CODES = {"none": 0, "bachelor": 1, "master": 2, "phd": 3}
-CACHE_FORMAT = 6  # 6: a JSON header line before the pickle
+UNSURE_ROLE = 0.35  # a role guess less sure than this (matcher.roles' confidence) counts as unknown
+CACHE_FORMAT = 7  # 6: a JSON header line before the pickle
 CACHE_MAGIC = "jobmatch_index"
 MAX_HEADER_BYTES = 64 * 1024
 _WORD = re.compile(r"[a-z0-9+#]+")
@@ -80,6 +81,17 @@ class PostingIndex:
     skill_ids: list[str]
     levels: sp.csr_matrix  # LEVEL_CODES per (posting, skill)
     skill_years: sp.csr_matrix  # years asked per (posting, skill), 0 when unstated
+    # The asks: one row per thing a posting asks for, a skill or a group of options ("AWS, GCP or
+    # Azure"), with the skills that satisfy it, the posting it belongs to, its level and whether the
+    # job title names it.
+    ask_members: sp.csr_matrix
+    ask_posting: np.ndarray
+    ask_level: np.ndarray
+    ask_title: np.ndarray
+    role_family: list[str]  # folded into family_values/family_codes
+    seniority: list[str]  # from the title ("" when not stated), folded into seniority_values/codes
+    place_keys: list[str]  # the location strings and remote flag, folded into place_values/place_codes
+    not_job: list[str]  # why a text is not a job posting ("" for a posting), folded like the others
     weights: sp.csr_matrix = field(init=False)  # TF-IDF weighted, rows sum to 1
     idf: np.ndarray = field(init=False)
     key: str = ""
@@ -99,7 +111,12 @@ class PostingIndex:
         self.location_matrix = sp.csr_matrix(
             (np.ones(len(location_codes), dtype=np.int8), location_codes, self.location_indptr),
             shape=(len(self.locations), len(self.location_values)))
+        self.family_values, self.family_codes = _codes(self.role_family)
+        self.seniority_values, self.seniority_codes = _codes(self.seniority)
+        self.place_values, self.place_codes = _codes(self.place_keys)
+        self.not_job_values, self.not_job_codes = _codes(self.not_job)
         self.locations, self.salary_currency = [], []  # kept above in compact form
+        self.role_family, self.seniority, self.place_keys, self.not_job = [], [], [], []
         self.order_ids = np.argsort(np.array(list(self.ids), dtype=object), kind="stable")  # for tie-breaking
 
     def locations_of(self, row: int) -> list[str]:
@@ -137,20 +154,28 @@ class PostingIndex:
 
         ``leave_out``: skill ids scored another way (degrees, through the education asked for).
         """
+        from jobmatch.matcher.roles import classify_role, looks_like_not_a_job
+
         columns: dict[str, int] = {}
         rows, cols, codes, years_asked = [], [], [], []
+        ask_rows, ask_cols, ask_posting, ask_level, ask_title = [], [], [], [], []
         meta: dict[str, list[Any]] = {name: [] for name in (
             "ids", "titles", "companies", "urls", "locations", "first_seen", "remote", "salary_min", "salary_max",
-            "salary_currency", "salary_yearly", "years", "education", "equivalent")}
+            "salary_currency", "salary_yearly", "years", "education", "equivalent", "family", "seniority",
+            "place", "not_job")}
+        roles: dict[tuple[str, tuple[str, ...]], Any] = {}
         for row_number, record in enumerate(records):
+            title = record.get("title") or ""
             meta["ids"].append(record["id"])
-            meta["titles"].append(record.get("title") or "")
+            meta["titles"].append(title)
             meta["companies"].append(record.get("company") or "")
             meta["urls"].append(record.get("url") or "")
-            meta["locations"].append(list(record.get("locations") or []))
+            locations = [str(place) for place in (record.get("locations") or [])]
+            meta["locations"].append(locations)
             meta["first_seen"].append(record.get("first_seen") or "")
             remote = record.get("remote")
             meta["remote"].append(-1 if remote is None else int(bool(remote)))
+            meta["place"].append(place_key(locations, remote))
             meta["salary_min"].append(_number(record.get("salary_min")))
             meta["salary_max"].append(_number(record.get("salary_max")))
             meta["salary_currency"].append((record.get("salary_currency") or "").upper())
@@ -158,18 +183,49 @@ class PostingIndex:
             meta["years"].append(_number(record.get("years_experience")))
             meta["education"].append(EDUCATION_CODES.get(record.get("education") or "", -1))
             meta["equivalent"].append(bool(record.get("education_or_equivalent")))
-            for skill in record.get("skills") or []:
-                if skill["id"] in leave_out:
-                    continue
+            skills = [skill for skill in record.get("skills") or [] if skill["id"] not in leave_out]
+            groups: dict[tuple[str, ...], int] = {}
+            for skill in skills:
                 column = columns.setdefault(skill["id"], len(columns))
                 rows.append(row_number)
                 cols.append(column)
-                codes.append(LEVEL_CODES.get(skill.get("requirement"), 2))
+                code = LEVEL_CODES.get(skill.get("requirement"), 2)
+                codes.append(code)
                 years_asked.append(float(skill.get("years") or 0.0))
+                options = tuple(o for o in (skill.get("any_of") or ()) if o not in leave_out)
+                if len(options) < 2:
+                    ask_rows.append(len(ask_posting))
+                    ask_cols.append(column)
+                    ask_posting.append(row_number)
+                    ask_level.append(code)
+                    ask_title.append(bool(skill.get("in_title")))
+                elif options in groups:
+                    number = groups[options]
+                    ask_level[number] = max(ask_level[number], code)
+                else:
+                    number = groups[options] = len(ask_posting)
+                    for option in options:
+                        ask_rows.append(number)
+                        ask_cols.append(columns.setdefault(option, len(columns)))
+                    ask_posting.append(row_number)
+                    ask_level.append(code)
+                    ask_title.append(False)
+            skill_key = tuple(sorted(skill["id"] for skill in skills))
+            guess = roles.get((title, skill_key))
+            if guess is None:
+                guess = roles[(title, skill_key)] = classify_role(title, skill_key)
+            # A title that names no role ("Job 12", "!!!") says nothing about the job: unknown, not non-technical.
+            meta["family"].append(guess.family if guess.confidence >= UNSURE_ROLE else "unknown")
+            meta["seniority"].append(guess.seniority or record.get("seniority") or "")
+            meta["not_job"].append(looks_like_not_a_job(title, "", len(skills)) or "")
         shape = (len(meta["ids"]), len(columns))
         levels = sp.csr_matrix((np.array(codes, dtype=np.int8), (rows, cols)), shape=shape)
         levels.sum_duplicates()
         skill_years = sp.csr_matrix((np.array(years_asked), (rows, cols)), shape=shape)
+        ask_members = sp.csr_matrix((np.ones(len(ask_rows), dtype=np.float64), (ask_rows, ask_cols)),
+                                    shape=(len(ask_posting), len(columns)))
+        ask_members.sum_duplicates()
+        ask_members.data[:] = 1.0
         return cls(
             ids=TextColumn(meta["ids"]), titles=TextColumn(meta["titles"]), companies=TextColumn(meta["companies"]),
             urls=TextColumn(meta["urls"]), first_seen=TextColumn(meta["first_seen"]), locations=meta["locations"],
@@ -181,6 +237,10 @@ class PostingIndex:
             education=np.array(meta["education"], dtype=np.int8),
             equivalent=np.array(meta["equivalent"], dtype=bool),
             skill_ids=sorted(columns, key=columns.get), levels=levels, skill_years=skill_years, key=key,
+            ask_members=ask_members, ask_posting=np.array(ask_posting, dtype=np.int64),
+            ask_level=np.array(ask_level, dtype=np.int8), ask_title=np.array(ask_title, dtype=bool),
+            role_family=meta["family"], seniority=meta["seniority"], place_keys=meta["place"],
+            not_job=meta["not_job"],
         )
 
     def save(self, path: Path, header: dict[str, Any] | None = None) -> None:
@@ -237,6 +297,17 @@ def _header(handle: Any) -> dict[str, Any] | None:
     if not isinstance(header, dict) or header.get(CACHE_MAGIC) != CACHE_FORMAT:
         return None
     return header
+
+
+def place_key(locations: list[str], remote: Any) -> str:
+    """One string for where a posting is: its locations and the board's remote flag."""
+    flag = "" if remote is None else ("remote" if remote else "onsite")
+    return "\x1f".join([flag, *locations])
+
+
+def split_place_key(key: str) -> tuple[list[str], bool | None]:
+    flag, *locations = key.split("\x1f")
+    return locations, {"remote": True, "onsite": False}.get(flag)
 
 
 def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:

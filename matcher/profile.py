@@ -16,7 +16,7 @@ from jobmatch.taxonomy.model import Taxonomy
 
 EDUCATION_LEVELS = ("none", "bachelor", "master", "phd")
 SKILL_LEVELS = {"beginner": 0.75, "basic": 0.75, "intermediate": 1.0, "advanced": 1.0, "expert": 1.0}
-TOP_LEVEL = {"name", "skills", "education", "years_experience", "preferences"}
+TOP_LEVEL = {"name", "skills", "education", "years_experience", "preferences", "targets"}
 PREFERENCES = {"locations", "remote", "min_salary", "min_salary_currency", "titles", "exclude_companies"}
 MAX_PROFILE_BYTES = 1024 * 1024
 
@@ -52,9 +52,12 @@ class Profile:
     preferences: Preferences = field(default_factory=Preferences)
     unknown_skills: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The role families the person aims for (matcher.roles): from `targets:`, else the families of
+    # `preferences.titles`, else empty (the ranking then takes the ML families).
+    targets: list[str] = field(default_factory=list)
 
 
-def load_profile(path: str, taxonomy: Taxonomy, *, strict: bool = False) -> Profile:
+def load_profile(path: str, taxonomy: Taxonomy, *, strict: bool = False, allow_no_skills: bool = False) -> Profile:
     file = Path(path)
     if not file.exists():
         raise ProfileError(path, "no such file")
@@ -71,10 +74,12 @@ def load_profile(path: str, taxonomy: Taxonomy, *, strict: bool = False) -> Prof
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ProfileError(path, "not valid UTF-8", line=raw.count(b"\n", 0, error.start) + 1) from None
-    return parse_profile(text, taxonomy, path=path, strict=strict)
+    return parse_profile(text, taxonomy, path=path, strict=strict, allow_no_skills=allow_no_skills)
 
 
-def parse_profile(text: str, taxonomy: Taxonomy, *, path: str = "profile", strict: bool = False) -> Profile:
+def parse_profile(text: str, taxonomy: Taxonomy, *, path: str = "profile", strict: bool = False,
+                  allow_no_skills: bool = False) -> Profile:
+    """``allow_no_skills``: a profile with no skills yet is valid (a study plan starts from nothing)."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -84,6 +89,8 @@ def parse_profile(text: str, taxonomy: Taxonomy, *, path: str = "profile", stric
             raise ProfileError(path, f"invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}",
                                line=mark.line + 1) from None
         raise ProfileError(path, f"invalid YAML: {problem}") from None
+    if data is None and allow_no_skills:
+        data = {}
     if data is None:
         raise ProfileError(path, "the profile is empty; the smallest profile is `skills: [python, sql]`")
     if not isinstance(data, dict):
@@ -96,7 +103,11 @@ def parse_profile(text: str, taxonomy: Taxonomy, *, path: str = "profile", stric
     profile.education = _education(path, data.get("education"))
     profile.years_experience = _years(path, data.get("years_experience"), "years_experience")
     profile.preferences = _preferences(path, data.get("preferences"))
-    for name, years, level in _skill_entries(path, data.get("skills")):
+    profile.targets = _targets(path, data.get("targets"), profile.preferences.titles)
+    raw_skills = data.get("skills")
+    if raw_skills is None and allow_no_skills:
+        raw_skills = []
+    for name, years, level in _skill_entries(path, raw_skills):
         skill_id = taxonomy.resolve(name)
         if skill_id is None:
             close = difflib.get_close_matches(name.lower(), taxonomy.names(), n=3, cutoff=0.75)
@@ -111,13 +122,36 @@ def parse_profile(text: str, taxonomy: Taxonomy, *, path: str = "profile", stric
         if existing and (existing.years or 0) >= (years or 0):
             continue
         profile.skills[skill_id] = ProfileSkill(skill_id, name, years, level)
-    if not profile.skills:
+    if not profile.skills and not allow_no_skills:
         if profile.unknown_skills:
             raise ProfileError(path, "none of the profile's skills is in the taxonomy "
                                      f"({', '.join(profile.unknown_skills[:5])}); see `jobmatch taxonomy list`",
                                field="skills")
         raise ProfileError(path, "the profile lists no skills; add e.g. `skills: [python, sql]`", field="skills")
     return profile
+
+
+def _targets(path: str, value: Any, titles: list[str]) -> list[str]:
+    """Role families from `targets:` (ids or titles: an unknown one is an error with a "did you
+    mean"), else from the wanted titles (titles that name no family are skipped)."""
+    from jobmatch.matcher.roles import resolve_target
+
+    if value is not None:
+        names = _text_list(path, value, "targets")
+        families = []
+        for name in names:
+            try:
+                families.append(resolve_target(name))
+            except ValueError as error:
+                raise ProfileError(path, str(error), field="targets") from None
+        return list(dict.fromkeys(families))
+    families = []
+    for title in titles:
+        try:
+            families.append(resolve_target(title))
+        except ValueError:
+            continue
+    return list(dict.fromkeys(families))
 
 
 def _kind(value: Any) -> str:

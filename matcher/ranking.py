@@ -1,10 +1,18 @@
 """Scoring postings for a profile, explaining each score, and finding the gaps worth closing.
 
-score = fit x (1 - penalties). Fit blends skill coverage, the TF-IDF weighted share of what the
-posting asks for that the profile holds (a related skill earns partial credit), with the TF-IDF
-cosine similarity of posting and profile; both decompose into per-skill contributions. Penalties come from
-years and education asked versus held, and from the preferences (location, remote, salary,
-titles); excluded companies are filtered out. Every part is reported, so a score can be read.
+A posting is a list of asks: a skill, or a group of options ("AWS, GCP or Azure") that any one of
+them satisfies. Each ask weighs by its level (required, unspecified, preferred), by its kind
+(technical asks carry the score; soft skills weigh little; spoken languages and clearances are
+requirements, not points), by how telling it is (scikit-learn's TF-IDF inverse document
+frequency over the store's postings) and by whether the job title names it (the title says what
+the job is). The fit is the weighted share of the asks the profile meets (a related skill earns
+partial credit), so a profile that has everything a posting asks scores 100.
+
+score = fit x (1 - penalty) for each penalty, every one shown with its reason: the role family
+(outside the families the person targets), seniority and years asked versus held, the degree
+required, where the job is (geography, not substrings), a required spoken language or clearance
+the person lacks, pay below their minimum, and a posting that asks for too little to judge.
+Excluded companies and texts that are not job postings are filtered out.
 """
 
 from __future__ import annotations
@@ -15,18 +23,45 @@ from typing import Any
 
 import numpy as np
 
-from jobmatch.matcher.index import EDUCATION_CODES, LEVEL_NAMES, PostingIndex
+from jobmatch.matcher.index import EDUCATION_CODES, LEVEL_NAMES, PostingIndex, split_place_key
 from jobmatch.matcher.profile import Profile
 from jobmatch.taxonomy.model import Taxonomy
 
 RELATED_CREDIT = 0.5
-# How much of the fit is TF-IDF cosine similarity (is the posting about what you know?) rather than
-# coverage (do you have what it asks for?). Measured on SkillSpan: 0.3 lifts the DevOps role
-# profile's precision at 5 from 0.6 to 0.8 and MRR from 0.908 to 0.913.
-SIMILARITY_SHARE = 0.3
-# A score (0..1) that counts as a match for "over threshold" and "unlocks": a posting scoring 0.4
-# has most of what it asks for weighted by how telling each skill is, after its penalties.
+# Level weights of an ask: what a posting requires counts most.
+LEVEL_WEIGHTS = {1: 0.35, 2: 0.6, 3: 1.0}
+# Kind weights, by taxonomy category (1.0 for every technical category). Spoken languages and
+# clearances score nothing: they are requirements (a penalty when missing), never points.
+KIND_WEIGHTS = {"soft_skills": 0.1, "spoken_languages": 0.0, "credentials": 0.0, "industries": 0.25,
+                "management": 0.4, "application_areas": 0.6, "degrees": 0.0, "education_fields": 0.0}
+TITLE_WEIGHT = 2.0  # a skill the job title names is what the job is
+# A score (0..1) that counts as a match for "over threshold" and "unlocks".
 MATCH_THRESHOLD = 0.4
+# Role fit: a posting outside the person's target families costs this share of its score.
+ROLE_RELATED_PENALTY = 0.1  # the closest neighbour; farther neighbours up to the other-technical penalty
+ROLE_OTHER_TECHNICAL_PENALTY = 0.45
+ROLE_NON_TECHNICAL_PENALTY = 0.8
+FAMILY_LABELS = {"ml_engineer": "machine-learning engineering", "ai_engineer": "AI engineering",
+                 "research_scientist": "research", "data_scientist": "data-science", "mlops": "MLOps / ML platform",
+                 "data_engineer": "data-engineering", "data_analyst": "data-analysis",
+                 "software_engineer": "software-engineering", "other_technical": "technical",
+                 "non_technical": "non-technical", "unknown": "unclear"}
+# The years a seniority level expects (at least); a person far below pays per missing year.
+SENIORITY_YEARS = {"intern": 0, "junior": 0, "mid": 2, "senior": 5, "staff": 8, "principal": 10, "manager": 6}
+ENTRY_LEVEL = {"intern": 1, "junior": 2}  # at most this many years fit; far more is overqualified
+YEAR_PENALTY = 0.07
+MAX_EXPERIENCE_PENALTY = 0.5
+OVERQUALIFIED_PENALTY = 0.3
+LANGUAGE_PENALTY = 0.6
+CLEARANCE_PENALTY = 0.6
+# Fewer technical asks than THIN_POSTING_ASKS: too little to judge a fit on. The penalty grows as the
+# count falls (a posting naming one skill you have is not a 100 fit in any useful sense).
+THIN_POSTING_ASKS = 10
+THIN_POSTING_PENALTY = 0.3  # at one ask; none at THIN_POSTING_ASKS
+# A profile that names no targets (nor titles naming a family) is ranked for every technical family:
+# the role of a posting then costs nothing unless it is not technical at all.
+DEFAULT_TARGETS = ("ml_engineer", "ai_engineer", "data_scientist", "research_scientist", "mlops", "data_engineer",
+                   "data_analyst", "software_engineer", "other_technical", "unknown")
 
 
 @dataclass
@@ -36,6 +71,8 @@ class Contribution:
     points: float  # share of the final score, 0..100
     credit: float  # 1 held, <1 related or fewer years
     via: str | None = None  # the held skill that earned partial credit
+    options: list[str] | None = None  # the options of an "any of" ask ``skill`` met
+    in_title: bool = False
 
 
 @dataclass
@@ -47,14 +84,16 @@ class Match:
     company: str
     url: str
     score: float  # 0..100
-    fit: float  # 0..100 before penalties: the blend of coverage and similarity
-    skill_coverage: float  # 0..100: share of the posting's weighted asks you have
-    similarity: float  # 0..100: cosine of the posting's and your TF-IDF vectors
+    fit: float  # 0..100 before penalties: the weighted share of the asks met
+    skill_coverage: float  # 0..100: the same share (kept for the report's columns)
+    role_family: str
+    seniority: str | None
     matched: list[str]
     partial: list[Contribution]
     missing_required: list[str]
     missing_preferred: list[str]
     missing_other: list[str]
+    missing_any_of: list[dict[str, Any]]  # [{"options": [...], "requirement": ...}]
     contributions: list[Contribution]
     penalties: list[dict[str, Any]]
 
@@ -63,10 +102,13 @@ class Match:
             "rank": self.rank, "id": self.id, "title": self.title, "company": self.company, "url": self.url,
             "score": self.score, "matched": self.matched, "missing_required": self.missing_required,
             "missing_preferred": self.missing_preferred, "missing_unspecified": self.missing_other,
-            "fit": self.fit, "skill_coverage": self.skill_coverage, "similarity": self.similarity,
+            "missing_any_of": self.missing_any_of,
+            "fit": self.fit, "skill_coverage": self.skill_coverage,
+            "role_family": self.role_family, "seniority": self.seniority,
             "partial": [{"id": c.skill, "via": c.via, "credit": c.credit} for c in self.partial],
             "contributions": [{"id": c.skill, "requirement": c.requirement, "points": c.points, "credit": c.credit,
-                               **({"via": c.via} if c.via else {})} for c in self.contributions],
+                               **({"via": c.via} if c.via else {}), **({"any_of": c.options} if c.options else {}),
+                               **({"in_title": True} if c.in_title else {})} for c in self.contributions],
             "penalties": self.penalties,
         }
 
@@ -79,19 +121,43 @@ class Ranking:
     scores: np.ndarray | None = None  # every posting's final score (0..1), filtered ones at -1
 
 
+@dataclass
+class _Penalty:
+    kind: str
+    values: np.ndarray  # per posting, 0..1: the share of the score it takes
+    reasons: list[str] | None = None  # per distinct value of ``codes``, or one template for all
+    codes: np.ndarray | None = None
+    template: str = ""
+
+
 class Matcher:
     """Scores one profile against a PostingIndex. Deterministic: ties break on posting id."""
 
-    def __init__(self, index: PostingIndex, taxonomy: Taxonomy, profile: Profile):
+    def __init__(self, index: PostingIndex, taxonomy: Taxonomy, profile: Profile, *,
+                 include_not_jobs: bool = False):
         self.index = index
         self.taxonomy = taxonomy
         self.profile = profile
+        self.targets = tuple(profile.targets) or DEFAULT_TARGETS
         self.credit, self.via = self._credit_vector()
-        self.multiplier, self.penalty_parts, self.excluded = self._penalties()
-        self.coverage = self._coverage()
-        self.similarity = self._similarity()
-        self.fit = (1 - SIMILARITY_SHARE) * self.coverage + SIMILARITY_SHARE * self.similarity
-        self.scores = np.where(self.excluded, -1.0, self.fit * self.multiplier)
+        self.ask_weight = _ask_weights(index, taxonomy)
+        self.ask_total = np.bincount(index.ask_posting, weights=self.ask_weight, minlength=len(index))
+        self.ask_credit = self._ask_credit()
+        covered = np.bincount(index.ask_posting, weights=self.ask_weight * self.ask_credit, minlength=len(index))
+        self.covered = covered
+        self.coverage = np.divide(covered, self.ask_total, out=np.zeros(len(index)), where=self.ask_total > 0)
+        self.coverage = np.clip(self.coverage, 0.0, 1.0)
+        self.fit = self.coverage
+        self.penalty_parts = self._penalties()
+        self.multiplier = np.ones(len(index))
+        for part in self.penalty_parts:
+            self.multiplier *= 1.0 - part.values
+        self.excluded = self._excluded()
+        self.not_job = np.zeros(len(index), dtype=bool)
+        if not include_not_jobs and len(index):
+            not_job_value = np.array([bool(v) for v in index.not_job_values], dtype=bool)
+            self.not_job = not_job_value[index.not_job_codes] & ~self.excluded
+        self.scores = np.where(self.excluded | self.not_job, -1.0, self.fit * self.multiplier)
 
     # Skills ---------------------------------------------------------------------------------
 
@@ -112,84 +178,158 @@ class Matcher:
                     via[neighbour] = skill_id
         return credit, via
 
-    def _similarity(self) -> np.ndarray:
-        """Cosine of the TF-IDF posting and profile vectors: how much the posting is about what you know."""
-        weights = self.index.weights
-        self._row_norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
-        self._profile = self.index.idf * self.credit
-        self._profile_norm = float(np.linalg.norm(self._profile))
-        if weights.shape[1] == 0 or self._profile_norm == 0:
-            return np.zeros(weights.shape[0])
-        dot = np.asarray(weights @ self._profile).ravel()
-        scale = self._row_norms * self._profile_norm
-        return np.divide(dot, scale, out=np.zeros_like(dot), where=scale > 0)
-
-    def _coverage(self) -> np.ndarray:
-        weights = self.index.weights
-        coverage = np.asarray(weights @ self.credit).ravel()
-        # A skill asked for with more years than the profile holds earns less.
+    def _ask_credit(self, credit: np.ndarray | None = None) -> np.ndarray:
+        """Per ask: the best credit among the skills that satisfy it, less where years fall short."""
+        index = self.index
+        credit = self.credit if credit is None else credit
+        if index.ask_members.shape[0] == 0:
+            return np.zeros(0)
+        best = np.asarray(index.ask_members.multiply(credit[np.newaxis, :]).max(axis=1).todense()).ravel()
+        single = _single_columns(index)
         for skill_id, skill in self.profile.skills.items():
-            column = self.index.column.get(skill_id)
+            column = index.column.get(skill_id)
             if column is None or skill.years is None:
                 continue
-            asked = self.index.skill_years[:, column].tocoo()
-            short = asked.data > skill.years
-            if not short.any():
+            asks = np.flatnonzero(single == column)
+            if asks.size == 0:
                 continue
-            rows = asked.row[short]
-            factor = 0.5 + 0.5 * skill.years / asked.data[short]
-            cell = np.asarray(weights[rows, column].todense()).ravel()
-            coverage[rows] -= cell * self.credit[column] * (1 - factor)
-        return np.clip(coverage, 0.0, 1.0)
+            asked = np.asarray(index.skill_years[index.ask_posting[asks], column].todense()).ravel()
+            short = asked > skill.years
+            if short.any():
+                factor = 0.5 + 0.5 * skill.years / asked[short]
+                best[asks[short]] = best[asks[short]] * factor
+        return best
 
     # Penalties and filters ----------------------------------------------------------------
 
-    def _penalties(self) -> tuple[np.ndarray, list[tuple[str, np.ndarray, str]], np.ndarray]:
+    def _penalties(self) -> list[_Penalty]:
         index, profile, prefs = self.index, self.profile, self.profile.preferences
         n = len(index)
-        parts: list[tuple[str, np.ndarray, str]] = []
-        if profile.years_experience is not None:
-            gap = np.nan_to_num(index.years - profile.years_experience, nan=0.0)
-            parts.append(("experience", np.clip(0.06 * gap, 0.0, 0.3), "asks {years:g}+ years; you have "
-                          f"{profile.years_experience:g}"))
+        parts: list[_Penalty] = []
+        parts.append(self._role_penalty())
+        experience = self._experience_penalty()
+        if experience is not None:
+            parts.append(experience)
         if profile.education is not None:
             held = EDUCATION_CODES[profile.education]
             below = (index.education > held) & (index.education >= 0)
-            parts.append(("education", np.where(below, np.where(index.equivalent, 0.05, 0.15), 0.0),
-                          "asks for a {education} degree"))
-        if prefs.locations or prefs.remote:
-            # One penalty for where the job is: fine when remote (and you take remote) or in your places.
-            remote_ok = (index.remote == 1) & (prefs.remote is not False)
-            in_place = self._location_ok() if prefs.locations else np.zeros(n, dtype=bool)
-            known = (np.diff(index.location_matrix.indptr) > 0) | (index.remote >= 0)
-            reason = ("neither remote nor in your locations" if prefs.remote and prefs.locations
-                      else "not remote" if prefs.remote else "outside your locations")
-            parts.append(("location", np.where(known & ~remote_ok & ~in_place, 0.25, 0.0), reason))
+            parts.append(_Penalty("education", np.where(below, np.where(index.equivalent, 0.05, 0.15), 0.0),
+                                  template="requires a {education} degree"))
+        place = self._place_penalty()
+        if place is not None:
+            parts.append(place)
+        parts.extend(self._requirement_penalties())
         if prefs.min_salary is not None:
-            parts.append(("salary", np.where(self._salary_below(), 0.2, 0.0), "pays below your minimum"))
-        if prefs.titles:
-            fits_value = np.zeros(len(index.title_values), dtype=bool)
-            for wanted in prefs.titles:
-                fits_value |= index.titles_with_words(set(_words(wanted)))
-            fits = fits_value[index.title_codes] if len(index) else np.zeros(0, dtype=bool)
-            parts.append(("title", np.where(fits, 0.0, 0.1), "title is not one you asked for"))
-        multiplier = np.ones(n)
-        for _, penalty, _ in parts:
-            multiplier *= 1.0 - penalty
-        excluded = np.zeros(n, dtype=bool)
+            parts.append(_Penalty("salary", np.where(self._salary_below(), 0.2, 0.0), template="pays below your minimum"))
+        technical = np.bincount(index.ask_posting, weights=(self.ask_weight > 0).astype(float)
+                                * (_ask_kind(index, self.taxonomy) >= 0.5), minlength=n)
+        thin = THIN_POSTING_PENALTY * np.clip((THIN_POSTING_ASKS - np.maximum(technical, 1.0))
+                                              / (THIN_POSTING_ASKS - 1), 0.0, 1.0)
+        self._technical_asks = technical
+        parts.append(_Penalty("thin", thin, template="names only {asks:g} technical skill(s): little to judge a fit on"))
+        return parts
+
+    def _role_penalty(self) -> _Penalty:
+        """Outside the target families, a share of the score by how far the family is: a neighbour
+        (data scientist for an ML engineer) costs little, another technical role more, a
+        non-technical one most of it."""
+        from jobmatch.matcher.roles import related_families
+
+        index = self.index
+        targets = set(self.targets)
+        values, reasons = [], []
+        for family in index.family_values:
+            closeness = 0.0 if family == "unknown" else max(
+                (related_families(t).get(family, 0.0) for t in targets if t != "unknown"), default=0.0)
+            if family in targets:
+                values.append(0.0)
+                reasons.append("")
+            elif family == "unknown":
+                values.append(ROLE_RELATED_PENALTY)
+                reasons.append("the title names no role jobmatch knows")
+            elif family == "non_technical":
+                values.append(ROLE_NON_TECHNICAL_PENALTY)
+                reasons.append("not a technical role")
+            elif closeness > 0:
+                values.append(round(ROLE_RELATED_PENALTY + (ROLE_OTHER_TECHNICAL_PENALTY - ROLE_RELATED_PENALTY)
+                                    * (1 - closeness), 4))
+                reasons.append(f"a {FAMILY_LABELS.get(family, family)} role, next to the roles you target")
+            else:
+                values.append(ROLE_OTHER_TECHNICAL_PENALTY)
+                reasons.append(f"a {FAMILY_LABELS.get(family, family)} role, not one you target")
+        per_value = np.array(values) if values else np.zeros(0)
+        codes = index.family_codes
+        return _Penalty("role", per_value[codes] if len(index) else np.zeros(0), reasons, codes)
+
+    def _experience_penalty(self) -> _Penalty | None:
+        """Years asked (overall) and the title's seniority against the years held: one penalty."""
+        held = self.profile.years_experience
+        if held is None:
+            return None
+        index = self.index
+        asked = np.nan_to_num(index.years, nan=0.0)
+        level_years = np.array([SENIORITY_YEARS.get(v, 0) for v in index.seniority_values], dtype=float)
+        expected = level_years[index.seniority_codes] if len(index) else np.zeros(0)
+        short = np.maximum(asked - held, expected - held)
+        values = np.clip(YEAR_PENALTY * np.maximum(short - 0.5, 0.0) * (short > 0), 0.0, MAX_EXPERIENCE_PENALTY)
+        entry_cap = np.array([ENTRY_LEVEL.get(v, 99) for v in index.seniority_values], dtype=float)
+        cap = entry_cap[index.seniority_codes] if len(index) else np.zeros(0)
+        over = held > cap + 3
+        values = np.where(over, np.maximum(values, OVERQUALIFIED_PENALTY), values)
+        self._experience_expected, self._experience_over = np.maximum(asked, expected), over
+        return _Penalty("experience", values, template="")
+
+    def _place_penalty(self) -> _Penalty | None:
+        from jobmatch.matcher.places import parse_person_places, parse_posting_location, place_fit
+
+        prefs = self.profile.preferences
+        if not prefs.locations and prefs.remote is None:
+            return None
+        person = parse_person_places(prefs.locations)
+        self.place_warnings = list(person.warnings)
+        values, reasons = [], []
+        for key in self.index.place_values:
+            locations, remote = split_place_key(key)
+            posting = parse_posting_location("; ".join(locations) or None, remote=remote)
+            fit = place_fit(posting, person, takes_remote=prefs.remote)
+            values.append(round(1.0 - fit.factor, 4))
+            reasons.append(fit.reason)
+        per_value = np.array(values) if values else np.zeros(0)
+        codes = self.index.place_codes
+        return _Penalty("location", per_value[codes] if len(self.index) else np.zeros(0), reasons, codes)
+
+    def _requirement_penalties(self) -> list[_Penalty]:
+        """Required spoken languages and clearances the person lacks: requirements, not points."""
+        index, taxonomy = self.index, self.taxonomy
+        held = set(self.profile.skills)
+        languages_held = {s for s in held if _category(taxonomy, s) == "spoken_languages"}
+        if not languages_held:
+            english = taxonomy.resolve("english")
+            languages_held = {english} if english else set()
+        parts = []
+        for kind, category, penalty in (("language", "spoken_languages", LANGUAGE_PENALTY),
+                                        ("clearance", "credentials", CLEARANCE_PENALTY)):
+            columns = [c for c, s in enumerate(index.skill_ids)
+                       if _category(taxonomy, s) == category and s not in held and s not in languages_held]
+            if not columns:
+                continue
+            required = (index.levels[:, columns] == 3).tocsr()
+            asked = np.asarray(required.sum(axis=1)).ravel() > 0
+            parts.append(_Penalty(kind, np.where(asked, penalty, 0.0), template=kind))
+        self._requirement_columns = {
+            kind: [c for c, s in enumerate(index.skill_ids) if _category(taxonomy, s) == category
+                   and s not in held and s not in languages_held]
+            for kind, category in (("language", "spoken_languages"), ("clearance", "credentials"))}
+        return parts
+
+    def _excluded(self) -> np.ndarray:
+        index, prefs = self.index, self.profile.preferences
+        excluded = np.zeros(len(index), dtype=bool)
         if prefs.exclude_companies:
             names = {_fold(c) for c in prefs.exclude_companies}
             excluded_value = np.array([_fold(c) in names for c in index.company_values], dtype=bool)
             excluded = excluded_value[index.company_codes] if len(index) else excluded
-        return multiplier, parts, excluded
-
-    def _location_ok(self) -> np.ndarray:
-        wanted = [_fold(loc) for loc in self.profile.preferences.locations]
-        if not wanted:
-            return np.ones(len(self.index), dtype=bool)
-        folded = [_fold(loc) for loc in self.index.location_values]
-        ok_value = np.array([bool(f) and any(w in f or f in w for w in wanted) for f in folded], dtype=np.int8)
-        return np.asarray(self.index.location_matrix @ ok_value).ravel() > 0
+        return excluded
 
     def _salary_below(self) -> np.ndarray:
         prefs = self.profile.preferences
@@ -203,17 +343,20 @@ class Matcher:
             same = np.ones(len(self.index), dtype=bool)
         return ~np.isnan(top) & same & (top < prefs.min_salary)
 
-    def score_with(self, column: int, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
-        """The scores of ``rows`` (whose weights in ``column`` are ``cells``) if the profile held that skill."""
-        missing_credit = 1.0 - self.credit[column]
-        coverage = np.minimum(self.coverage[rows] + cells * missing_credit, 1.0)
-        idf = self.index.idf[column]
-        norm = float(np.sqrt(self._profile_norm ** 2 - self._profile[column] ** 2 + idf ** 2))
-        dot = self.similarity[rows] * self._row_norms[rows] * self._profile_norm + cells * idf * missing_credit
-        scale = self._row_norms[rows] * norm
-        similarity = np.divide(dot, scale, out=np.zeros_like(dot), where=scale > 0)
-        fit = (1 - SIMILARITY_SHARE) * coverage + SIMILARITY_SHARE * similarity
-        return fit * self.multiplier[rows]
+    def scores_with(self, column: int) -> tuple[np.ndarray, np.ndarray]:
+        """The postings that ask for the skill in ``column``, and their scores if the profile held it."""
+        index = self.index
+        asks = _asks_of_column(index)[column]
+        if asks.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        rows = index.ask_posting[asks]
+        gained = self.ask_weight[asks] * (1.0 - self.ask_credit[asks])
+        extra = np.bincount(rows, weights=gained, minlength=len(index))
+        postings = np.unique(rows)
+        total = self.ask_total[postings]
+        coverage = np.minimum(self.coverage[postings] + np.divide(extra[postings], total, out=np.zeros(len(postings)),
+                                                                   where=total > 0), 1.0)
+        return postings, coverage * self.multiplier[postings]
 
     # Results ----------------------------------------------------------------------------------
 
@@ -222,10 +365,12 @@ class Matcher:
         chosen = self.top_rows(top if top is not None else considered)
         matches = [self.explain(row, rank) for rank, row in enumerate(chosen, start=1)]
         return Ranking(matches=matches, considered=considered,
-                       filtered={"excluded_company": int(self.excluded.sum())}, scores=self.scores)
+                       filtered={"excluded_company": int(self.excluded.sum()), "not_a_job": int(self.not_job.sum())},
+                       scores=self.scores)
 
     def top_rows(self, count: int) -> list[int]:
-        """The best ``count`` postings, best first; equal scores (to 6 places) in id order."""
+        """The best ``count`` postings, best first. Equal scores (to 6 places): the posting that uses
+        more of what you have first (the weight of its asks you meet), then id order."""
         scores = np.round(self.scores, 6)
         eligible = np.flatnonzero(scores >= 0)
         if eligible.size > count > 0:
@@ -233,35 +378,38 @@ class Matcher:
             eligible = eligible[scores[eligible] >= cutoff]
         id_rank = np.empty(len(self.index), dtype=np.int64)
         id_rank[self.index.order_ids] = np.arange(len(self.index))
-        ordered = eligible[np.lexsort((id_rank[eligible], -scores[eligible]))]
+        used = np.round(self.covered[eligible], 6)
+        ordered = eligible[np.lexsort((id_rank[eligible], -used, -scores[eligible]))]
         return [int(row) for row in ordered[:count]]
 
     def explain(self, row: int, rank: int = 0) -> Match:
         index = self.index
-        start, end = index.levels.indptr[row], index.levels.indptr[row + 1]
-        columns = index.levels.indices[start:end]
-        codes = index.levels.data[start:end]
-        weights = index.weights[row].toarray().ravel()
         multiplier = float(self.multiplier[row])
+        total = float(self.ask_total[row])
+        asks = _asks_of_posting(index)[row]
         contributions, partial = [], []
-        matched, missing = [], {"required": [], "preferred": [], "unspecified": []}
-        for column, code in sorted(zip(columns, codes, strict=True), key=lambda cc: (-weights[cc[0]], cc[0])):
-            skill_id = index.skill_ids[column]
-            level = LEVEL_NAMES[int(code)]
-            credit = float(self.credit[column])
+        matched: list[str] = []
+        missing: dict[str, list[str]] = {"required": [], "preferred": [], "unspecified": []}
+        missing_groups: list[dict[str, Any]] = []
+        members = index.ask_members
+        for ask in sorted(asks.tolist(), key=lambda a: (-self.ask_weight[a], a)):
+            columns = members.indices[members.indptr[ask]:members.indptr[ask + 1]]
+            ids = [index.skill_ids[c] for c in columns]
+            level = LEVEL_NAMES[int(index.ask_level[ask])]
+            credit = float(self.ask_credit[ask])
             if credit <= 0:
-                missing[level].append(skill_id)
+                if self.ask_weight[ask] <= 0:
+                    continue  # spoken languages and clearances: requirements, shown as penalties
+                if len(ids) > 1:
+                    missing_groups.append({"options": ids, "requirement": level})
+                else:
+                    missing[level].append(ids[0])
                 continue
-            asked_years = float(index.skill_years[row, column])
-            held = self.profile.skills.get(skill_id)
-            if held and held.years is not None and asked_years > held.years:
-                credit *= 0.5 + 0.5 * held.years / asked_years
-            coverage_part = weights[column] * credit
-            scale = self._row_norms[row] * self._profile_norm
-            similarity_part = weights[column] * self._profile[column] / scale if scale else 0.0
-            fit = (1 - SIMILARITY_SHARE) * coverage_part + SIMILARITY_SHARE * similarity_part
-            contribution = Contribution(skill_id, level, round(100 * fit * multiplier, 2), round(credit, 3),
-                                        self.via.get(skill_id))
+            best = max(columns, key=lambda c: (self.credit[c], -c))
+            skill_id = index.skill_ids[best]
+            points = float(100 * self.ask_weight[ask] * credit / total * multiplier) if total else 0.0
+            contribution = Contribution(skill_id, level, round(points, 2), round(credit, 3), self.via.get(skill_id),
+                                        ids if len(ids) > 1 else None, bool(index.ask_title[ask]))
             contributions.append(contribution)
             if skill_id in self.profile.skills:
                 matched.append(skill_id)
@@ -269,20 +417,119 @@ class Matcher:
                 partial.append(contribution)
         contributions.sort(key=lambda c: (-c.points, c.skill))
         partial.sort(key=lambda c: (-c.points, c.skill))
-        penalties = []
-        for name, values, template in self.penalty_parts:
-            if values[row] > 0:
-                reason = template.format(years=float(index.years[row]) if not np.isnan(index.years[row]) else 0,
-                                         education=_education_name(int(index.education[row])))
-                penalties.append({"kind": name, "reason": reason, "factor": round(1 - float(values[row]), 3)})
         return Match(
             rank=rank, index=row, id=index.ids[row], title=index.titles[row], company=index.companies[row],
             url=index.urls[row], score=round(100 * max(float(self.scores[row]), 0.0), 2),
             fit=round(100 * float(self.fit[row]), 2), skill_coverage=round(100 * float(self.coverage[row]), 2),
-            similarity=round(100 * float(self.similarity[row]), 2), matched=matched, partial=partial,
+            role_family=index.family_values[index.family_codes[row]],
+            seniority=index.seniority_values[index.seniority_codes[row]] or None,
+            matched=list(dict.fromkeys(matched)), partial=partial,
             missing_required=missing["required"], missing_preferred=missing["preferred"],
-            missing_other=missing["unspecified"], contributions=contributions, penalties=penalties,
+            missing_other=missing["unspecified"], missing_any_of=missing_groups,
+            contributions=contributions, penalties=self._penalties_of(row),
         )
+
+    def _penalties_of(self, row: int) -> list[dict[str, Any]]:
+        index = self.index
+        penalties = []
+        for part in self.penalty_parts:
+            value = float(part.values[row])
+            if value <= 0:
+                continue
+            if part.reasons is not None and part.codes is not None:
+                reason = part.reasons[int(part.codes[row])]
+            elif part.kind == "experience":
+                reason = self._experience_reason(row)
+            elif part.kind in ("language", "clearance"):
+                reason = self._requirement_reason(part.kind, row)
+            else:
+                reason = part.template.format(education=_education_name(int(index.education[row])),
+                                              asks=float(self._technical_asks[row]))
+            penalties.append({"kind": part.kind, "reason": reason, "factor": round(1 - value, 3)})
+        return penalties
+
+    def _experience_reason(self, row: int) -> str:
+        held = self.profile.years_experience or 0
+        seniority = self.index.seniority_values[self.index.seniority_codes[row]]
+        if self._experience_over[row]:
+            return f"an {seniority} role; you have {held:g} years"
+        asked = float(self._experience_expected[row])
+        years = self.index.years[row]
+        if not np.isnan(years) and years >= asked:
+            return f"asks {years:g}+ years; you have {held:g}"
+        return f"a {seniority} role (about {asked:g}+ years); you have {held:g}"
+
+    def _requirement_reason(self, kind: str, row: int) -> str:
+        columns = self._requirement_columns[kind]
+        asked = [self.index.skill_ids[c] for c in columns if self.index.levels[row, c] == 3]
+        labels = [self.taxonomy.skills[s].label if s in self.taxonomy.skills else s for s in asked]
+        return f"requires {', '.join(labels)}" + (", which you do not list" if kind == "language" else "")
+
+
+def _category(taxonomy: Taxonomy, skill_id: str) -> str:
+    skill = taxonomy.skills.get(skill_id)
+    return skill.category if skill else ""
+
+
+def _kind_vector(index: PostingIndex, taxonomy: Taxonomy) -> np.ndarray:
+    return np.array([KIND_WEIGHTS.get(_category(taxonomy, s), 1.0) for s in index.skill_ids], dtype=float)
+
+
+def _ask_kind(index: PostingIndex, taxonomy: Taxonomy) -> np.ndarray:
+    """Per ask: the mean kind weight of the skills that satisfy it."""
+    members = index.ask_members
+    if members.shape[0] == 0:
+        return np.zeros(0)
+    counts = np.diff(members.indptr).astype(float)
+    return np.asarray(members @ _kind_vector(index, taxonomy)).ravel() / np.maximum(counts, 1.0)
+
+
+def _ask_weights(index: PostingIndex, taxonomy: Taxonomy) -> np.ndarray:
+    """Per ask: level x kind x inverse document frequency (the mean of its options') x title."""
+    members = index.ask_members
+    if members.shape[0] == 0:
+        return np.zeros(0)
+    counts = np.maximum(np.diff(members.indptr).astype(float), 1.0)
+    idf = np.asarray(members @ index.idf).ravel() / counts
+    level = np.vectorize(LEVEL_WEIGHTS.get, otypes=[float])(index.ask_level)
+    title = np.where(index.ask_title, TITLE_WEIGHT, 1.0)
+    return level * _ask_kind(index, taxonomy) * idf * title
+
+
+def _single_columns(index: PostingIndex) -> np.ndarray:
+    """Per ask: the skill column of an ask with one option, -1 for a group."""
+    cached = getattr(index, "_single_columns", None)
+    if cached is None:
+        members = index.ask_members
+        counts = np.diff(members.indptr)
+        cached = np.full(members.shape[0], -1, dtype=np.int64)
+        singles = np.flatnonzero(counts == 1)
+        cached[singles] = members.indices[members.indptr[singles]]
+        index._single_columns = cached
+    return cached
+
+
+def _asks_of_column(index: PostingIndex) -> list[np.ndarray]:
+    """Per skill column: the asks it satisfies."""
+    cached = getattr(index, "_asks_of_column", None)
+    if cached is None:
+        by_column = index.ask_members.tocsc()
+        cached = [by_column.indices[by_column.indptr[c]:by_column.indptr[c + 1]] for c in range(by_column.shape[1])]
+        index._asks_of_column = cached
+    return cached
+
+
+def _asks_of_posting(index: PostingIndex) -> list[np.ndarray]:
+    cached = getattr(index, "_asks_of_posting", None)
+    if cached is None:
+        order = np.argsort(index.ask_posting, kind="stable")
+        bounds = np.searchsorted(index.ask_posting[order], np.arange(len(index) + 1))
+        cached = [order[bounds[r]:bounds[r + 1]] for r in range(len(index))]
+        index._asks_of_posting = cached
+    return cached
+
+
+# What to learn next ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -290,17 +537,159 @@ class Gap:
     id: str
     label: str
     category: str
-    postings: int  # open postings that ask for it
+    postings: int  # target postings that ask for it
     required_by: int
+    preferred_by: int
     unlocks: int  # postings that would pass the threshold with it
-    gain: float  # total score the ranking would gain, in points
+    into_top: int  # postings that would enter the person's top N
+    gain: float  # points it would add over the target postings, weighted towards the top
+    top_gain: float  # mean points it would add in the person's top N
     resources: list[dict[str, Any]]
+    learnable: bool = True
     prerequisite_of: list[str] = field(default_factory=list)
+    target_postings: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "category": self.category, "postings": self.postings,
-                "required_by": self.required_by, "unlocks": self.unlocks, "gain": self.gain,
+                "required_by": self.required_by, "preferred_by": self.preferred_by, "unlocks": self.unlocks,
+                "into_top": self.into_top, "gain": self.gain, "top_gain": self.top_gain,
+                "target_postings": self.target_postings, "learnable": self.learnable,
                 "resources": self.resources, "prerequisite_of": self.prerequisite_of}
+
+    def why(self, threshold: float, top: int) -> str:
+        """The parts of its value, as a sentence."""
+        parts = [f"asked by {self.postings} of your {self.target_postings} target postings"
+                 + (f", required in {self.required_by}" if self.required_by else "")]
+        if self.top_gain > 0:
+            parts.append(f"+{self.top_gain:.1f} points on average in your top {top}")
+        if self.unlocks:
+            parts.append(f"{self.unlocks} more over {100 * threshold:g}")
+        if self.into_top:
+            parts.append(f"{self.into_top} more into your top {top}")
+        return "; ".join(parts)
+
+
+@dataclass
+class GapReport:
+    gaps: list[Gap]  # learnable, most valuable first, prerequisites brought along
+    also_asked: list[Gap]  # soft skills, languages, degrees, clearances: asked, and you lack them
+    target_postings: int
+    top: int
+
+
+TOP_N = 20
+
+
+def target_rows(matcher: Matcher) -> np.ndarray:
+    """The postings in the person's target role families that the ranking considers."""
+    index = matcher.index
+    eligible = matcher.scores >= 0
+    if not len(index):
+        return np.zeros(0, dtype=bool)
+    in_target = np.array([family in matcher.targets for family in index.family_values], dtype=bool)
+    rows = eligible & in_target[index.family_codes]
+    return rows if rows.any() else eligible
+
+
+def find_gaps(matcher: Matcher, *, threshold: float = MATCH_THRESHOLD, limit: int = 15,
+              top: int = TOP_N) -> list[Gap]:
+    return gap_report(matcher, threshold=threshold, limit=limit, top=top).gaps
+
+
+def gap_report(matcher: Matcher, *, threshold: float = MATCH_THRESHOLD, limit: int = 15,
+               top: int = TOP_N) -> GapReport:
+    """The skills worth learning next: what each would add over the person's target postings,
+    weighted towards the postings near their top (1 / log2(rank + 2), as in NDCG), with how many
+    postings ask for it and how many it would lift over the threshold or into the top ``top``."""
+    index, taxonomy = matcher.index, matcher.taxonomy
+    targets = target_rows(matcher)
+    scores = np.where(targets, matcher.scores, -1.0)
+    order = np.lexsort((np.arange(len(index)), -scores))
+    considered = int(targets.sum())
+    position = np.full(len(index), len(index), dtype=np.int64)
+    position[order] = np.arange(len(index))
+    rank_weight = 1.0 / np.log2(position + 2.0)
+    kth = float(scores[order[top - 1]]) if considered >= top else -1.0
+    top_mask = targets & (position < top)
+    levels = index.levels.tocsc()
+    gaps, also = [], []
+    for column, skill_id in enumerate(index.skill_ids):
+        if skill_id in matcher.profile.skills or skill_id not in taxonomy.skills:
+            continue
+        skill = taxonomy.skills[skill_id]
+        if skill.degree_level:
+            continue
+        asks = _asks_of_column(index)[column]
+        if asks.size and (matcher.ask_credit[asks] >= 1.0).all():
+            continue  # every ask it would meet is met already ("AWS or GCP" and you have AWS)
+        rows, after = matcher.scores_with(column)
+        keep = targets[rows]
+        rows, after = rows[keep], after[keep]
+        asked_rows = levels.indices[levels.indptr[column]:levels.indptr[column + 1]]
+        asked_codes = levels.data[levels.indptr[column]:levels.indptr[column + 1]]
+        in_target = targets[asked_rows]
+        asked = int(in_target.sum())
+        if asked == 0:
+            continue
+        before = scores[rows]
+        added = np.maximum(after - before, 0.0)
+        gap = Gap(
+            skill_id, skill.label, skill.category, asked,
+            int((asked_codes[in_target] == 3).sum()), int((asked_codes[in_target] == 1).sum()),
+            int(((before < threshold) & (after >= threshold)).sum()),
+            int((~top_mask[rows] & (after > kth)).sum()) if kth >= 0 else 0,
+            round(float(100 * (added * rank_weight[rows]).sum()), 3),
+            round(float(100 * added[top_mask[rows]].sum() / max(1, min(top, considered))), 2),
+            [r.to_dict() for r in skill.resources], learnable=_learnable(taxonomy, skill_id),
+            target_postings=considered,
+        )
+        (gaps if gap.learnable else also).append(gap)
+    gaps.sort(key=lambda g: (-g.gain, -g.postings, g.id))
+    also.sort(key=lambda g: (-g.postings, -g.required_by, g.id))
+    for gap in also:
+        gap.gain = 0.0
+    return GapReport(_prerequisites_first(gaps, limit, matcher), also[:limit], considered, top)
+
+
+def _learnable(taxonomy: Taxonomy, skill_id: str) -> bool:
+    is_learnable = getattr(taxonomy, "is_learnable", None)
+    if is_learnable is not None:
+        return bool(is_learnable(skill_id))
+    return _category(taxonomy, skill_id) not in KIND_WEIGHTS or KIND_WEIGHTS[_category(taxonomy, skill_id)] >= 0.5
+
+
+def _prerequisites_first(gaps: list[Gap], limit: int, matcher: Matcher) -> list[Gap]:
+    """The top gaps, each preceded by the prerequisites the person also lacks (the guide's order:
+    PyTorch after Python and linear algebra)."""
+    taxonomy, held = matcher.taxonomy, set(matcher.profile.skills)
+    by_id = {gap.id: gap for gap in gaps}
+    chosen: list[Gap] = []
+    placed: set[str] = set()
+    prerequisites_of = getattr(taxonomy, "prerequisites_of", None)
+    for gap in gaps:
+        if len(chosen) >= limit:
+            break
+        # Its prerequisites (the guide's path), and a broader skill it builds on (PyTorch before Lightning).
+        chain = [*(prerequisites_of(gap.id) if prerequisites_of else ()), *taxonomy.skills[gap.id].broader]
+        needed = [p for p in dict.fromkeys(chain) if p not in held and p in taxonomy.skills
+                  and _learnable(taxonomy, p)]
+        for prerequisite in needed:
+            if prerequisite in placed:
+                continue
+            before = by_id.get(prerequisite) or _prerequisite_gap(prerequisite, matcher, gap.target_postings)
+            before.prerequisite_of.append(gap.id)
+            chosen.append(before)
+            placed.add(prerequisite)
+        if gap.id not in placed:
+            chosen.append(gap)
+            placed.add(gap.id)
+    return chosen
+
+
+def _prerequisite_gap(skill_id: str, matcher: Matcher, target_postings: int) -> Gap:
+    skill = matcher.taxonomy.skills[skill_id]
+    return Gap(skill_id, skill.label, skill.category, 0, 0, 0, 0, 0, 0.0, 0.0,
+               [r.to_dict() for r in skill.resources], learnable=True, target_postings=target_postings)
 
 
 @dataclass
@@ -311,68 +700,19 @@ class Readiness:
     demand_by_category: dict[str, float]
 
 
-def find_gaps(matcher: Matcher, *, threshold: float = MATCH_THRESHOLD, limit: int = 15) -> list[Gap]:
-    """Missing skills ordered by how many postings each would lift over the threshold."""
-    index, taxonomy = matcher.index, matcher.taxonomy
-    weights = index.weights.tocsc()
-    levels = index.levels.tocsc()
-    scores = matcher.scores
-    active = ~matcher.excluded
-    gaps = []
-    for column, skill_id in enumerate(index.skill_ids):
-        if skill_id in matcher.profile.skills or skill_id not in taxonomy.skills:
-            continue
-        start, end = weights.indptr[column], weights.indptr[column + 1]
-        rows = weights.indices[start:end]
-        keep = active[rows]
-        rows = rows[keep]
-        if rows.size == 0:
-            continue
-        before = scores[rows]
-        after = matcher.score_with(column, rows, weights.data[start:end][keep])
-        added = after - before
-        unlocks = int(((before < threshold) & (after >= threshold)).sum())
-        required = int((levels.data[levels.indptr[column]:levels.indptr[column + 1]][keep] == 3).sum())
-        skill = taxonomy.skills[skill_id]
-        gaps.append(Gap(skill_id, skill.label, skill.category, int(rows.size), required, unlocks,
-                        round(float(100 * added.sum()), 2), [r.to_dict() for r in skill.resources]))
-    gaps.sort(key=lambda g: (-g.unlocks, -g.gain, g.id))
-    return _prerequisites_first(gaps[:limit], taxonomy)
-
-
-def _prerequisites_first(gaps: list[Gap], taxonomy: Taxonomy) -> list[Gap]:
-    """Move a gap's broader skill (its prerequisite) in front of it when both are gaps."""
-    by_id = {g.id: g for g in gaps}
-    ordered: list[Gap] = []
-    placed: set[str] = set()
-
-    def place(gap: Gap, trail: tuple[str, ...] = ()) -> None:
-        if gap.id in placed or gap.id in trail:
-            return
-        for broader in taxonomy.skills[gap.id].broader:
-            if broader in by_id:
-                by_id[broader].prerequisite_of.append(gap.id)
-                place(by_id[broader], (*trail, gap.id))
-        placed.add(gap.id)
-        ordered.append(gap)
-
-    for gap in gaps:
-        place(gap)
-    return ordered
-
-
 def readiness(matcher: Matcher) -> Readiness:
-    """The share of the market's demand (level-weighted) the profile covers, overall and per category."""
+    """The share of the demand (level-weighted) of the person's target postings that the profile
+    covers, overall and per category."""
     index, taxonomy = matcher.index, matcher.taxonomy
-    active = ~matcher.excluded
+    active = target_rows(matcher)
     levels = index.levels[active] if active.size else index.levels
     demand_matrix = levels.copy().astype(np.float64)
     demand_matrix.data = np.where(levels.data == 3, 1.0, np.where(levels.data == 2, 0.6, 0.35))
-    demand = np.asarray(demand_matrix.sum(axis=0)).ravel()
+    demand = np.asarray(demand_matrix.sum(axis=0)).ravel() * _kind_vector(index, taxonomy)
     covered = demand * np.minimum(matcher.credit, 1.0)
     by_category: dict[str, float] = {}
     demand_by_category: dict[str, float] = {}
-    categories = np.array([taxonomy.skills[s].category if s in taxonomy.skills else "" for s in index.skill_ids])
+    categories = np.array([_category(taxonomy, s) for s in index.skill_ids])
     for category in sorted(set(categories) - {""}):
         mask = categories == category
         total = demand[mask].sum()
@@ -397,3 +737,7 @@ def _words(text: str) -> list[str]:
 
 def _fold(text: str) -> str:
     return " ".join(_words(text))
+
+
+__all__ = ["Contribution", "Gap", "GapReport", "Match", "Matcher", "Ranking", "Readiness", "MATCH_THRESHOLD",
+           "find_gaps", "gap_report", "readiness", "target_rows"]

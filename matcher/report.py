@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from jobmatch.matcher.ranking import MATCH_THRESHOLD, Match, Matcher, find_gaps, readiness
+from jobmatch.matcher.ranking import MATCH_THRESHOLD, Match, Matcher, gap_report, readiness
 
 REPORT_FORMAT = 1
 MARKET_SKILLS = 15
@@ -39,7 +39,9 @@ def build_report(matcher: Matcher, *, top: int = 20, threshold: float = 100 * MA
     else:
         matches = matcher.rank(top).matches
     ranked = matcher.scores >= 0
-    gaps = find_gaps(matcher, threshold=threshold / 100, limit=gap_limit)
+    learn = gap_report(matcher, threshold=threshold / 100, limit=gap_limit)
+    gaps = learn.gaps
+    top_value = max((gap.gain for gap in gaps), default=0.0) or 1.0
     ready = readiness(matcher)
     labels: dict[str, str] = {}
 
@@ -81,7 +83,12 @@ def build_report(matcher: Matcher, *, top: int = 20, threshold: float = 100 * MA
             "readiness": ready.overall,
         },
         "matches": match_items,
-        "gaps": [gap.to_dict() for gap in gaps],
+        "gaps": [dict(gap.to_dict(), why=gap.why(threshold / 100, learn.top) if gap.postings else
+                      "first step for " + ", ".join(label(s) for s in gap.prerequisite_of),
+                      value=round(gap.gain / top_value, 3)) for gap in gaps],
+        "also_asked": [{"id": gap.id, "label": label(gap.id), "postings": gap.postings,
+                        "required_by": gap.required_by, "category": gap.category} for gap in learn.also_asked],
+        "target_postings": learn.target_postings,
         "readiness": {"overall": ready.overall, "areas": areas},
         "market": market,
         "labels": dict(sorted(labels.items())),

