@@ -647,9 +647,18 @@ class Store:
         if self.read_only:
             raise StoreError(f"store {self.name}: is read-only; cannot vacuum it")
         try:
-            with self.engine.connect() as connection:
-                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-                connection.exec_driver_sql("VACUUM")
+            if self.dialect == "sqlite":  # outside any transaction (pysqlite's own BEGIN is off)
+                raw = self.engine.raw_connection()
+                try:
+                    raw.cursor().execute("VACUUM")
+                finally:
+                    raw.close()
+            else:
+                with self.engine.connect() as connection:
+                    connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+                    connection.exec_driver_sql("VACUUM")
+        except sqlite3.Error as error:
+            raise StoreError(f"store {self.name}: cannot vacuum: {_reason(error)}") from None
         except SQLAlchemyError as error:
             raise StoreError(f"store {self.name}: cannot vacuum: {_reason(error)}") from None
 
