@@ -35,6 +35,9 @@ LEVEL_WEIGHTS = {1: 0.35, 2: 0.6, 3: 1.0}
 KIND_WEIGHTS = {"soft_skills": 0.1, "spoken_languages": 0.0, "credentials": 0.0, "industries": 0.25,
                 "management": 0.4, "application_areas": 0.6, "degrees": 0.0, "education_fields": 0.0}
 TITLE_WEIGHT = 2.0  # a skill the job title names is what the job is
+# How much rarity counts: an ask's weight has the skill's inverse document frequency to this power
+# (1 is plain TF-IDF; lower keeps a posting's rare stack mentions from outweighing its core asks).
+IDF_POWER = 1.0
 # A score (0..1) that counts as a match for "over threshold" and "unlocks".
 MATCH_THRESHOLD = 0.4
 # Role fit: a posting outside the person's target families costs this share of its score.
@@ -49,9 +52,10 @@ FAMILY_LABELS = {"ml_engineer": "machine-learning engineering", "ai_engineer": "
 # The years a seniority level expects (at least); a person far below pays per missing year.
 SENIORITY_YEARS = {"intern": 0, "junior": 0, "mid": 2, "senior": 5, "staff": 8, "principal": 10, "manager": 6}
 ENTRY_LEVEL = {"intern": 1, "junior": 2}  # at most this many years fit; far more is overqualified
-YEAR_PENALTY = 0.07
-MAX_EXPERIENCE_PENALTY = 0.5
+YEAR_PENALTY = 0.13  # per year short (after the first half year); chosen on the judged set's dev half
+MAX_EXPERIENCE_PENALTY = 0.7
 OVERQUALIFIED_PENALTY = 0.3
+INTERNSHIP_PENALTY = 0.5  # an internship for a person whose titles ask for none: internships are for students
 LANGUAGE_PENALTY = 0.6
 CLEARANCE_PENALTY = 0.6
 # Fewer technical asks than THIN_POSTING_ASKS: too little to judge a fit on. The penalty grows as the
@@ -276,6 +280,12 @@ class Matcher:
         cap = entry_cap[index.seniority_codes] if len(index) else np.zeros(0)
         over = held > cap + 3
         values = np.where(over, np.maximum(values, OVERQUALIFIED_PENALTY), values)
+        wants_internship = any("intern" in title.lower() for title in self.profile.preferences.titles)
+        intern_value = np.array([v == "intern" for v in index.seniority_values], dtype=bool)
+        internship = intern_value[index.seniority_codes] if len(index) else np.zeros(0, dtype=bool)
+        if not wants_internship:
+            values = np.where(internship & ~over, np.maximum(values, INTERNSHIP_PENALTY), values)
+        self._internship = internship & ~over & (not wants_internship)
         self._experience_expected, self._experience_over = np.maximum(asked, expected), over
         return _Penalty("experience", values, template="")
 
@@ -453,6 +463,8 @@ class Matcher:
         seniority = self.index.seniority_values[self.index.seniority_codes[row]]
         if self._experience_over[row]:
             return f"an {seniority} role; you have {held:g} years"
+        if self._internship[row]:
+            return "an internship; the titles you want are not internships"
         asked = float(self._experience_expected[row])
         years = self.index.years[row]
         if not np.isnan(years) and years >= asked:
@@ -490,7 +502,7 @@ def _ask_weights(index: PostingIndex, taxonomy: Taxonomy) -> np.ndarray:
     if members.shape[0] == 0:
         return np.zeros(0)
     counts = np.maximum(np.diff(members.indptr).astype(float), 1.0)
-    idf = np.asarray(members @ index.idf).ravel() / counts
+    idf = np.asarray(members @ index.idf ** IDF_POWER).ravel() / counts
     level = np.vectorize(LEVEL_WEIGHTS.get, otypes=[float])(index.ask_level)
     title = np.where(index.ask_title, TITLE_WEIGHT, 1.0)
     return level * _ask_kind(index, taxonomy) * idf * title
@@ -542,7 +554,7 @@ class Gap:
     preferred_by: int
     unlocks: int  # postings that would pass the threshold with it
     into_top: int  # postings that would enter the person's top N
-    gain: float  # points it would add over the target postings, weighted towards the top
+    gain: float  # its value: demand among the target postings, weighted towards the top and by reach
     top_gain: float  # mean points it would add in the person's top N
     resources: list[dict[str, Any]]
     learnable: bool = True
@@ -598,9 +610,18 @@ def find_gaps(matcher: Matcher, *, threshold: float = MATCH_THRESHOLD, limit: in
 
 def gap_report(matcher: Matcher, *, threshold: float = MATCH_THRESHOLD, limit: int = 15,
                top: int = TOP_N) -> GapReport:
-    """The skills worth learning next: what each would add over the person's target postings,
-    weighted towards the postings near their top (1 / log2(rank + 2), as in NDCG), with how many
-    postings ask for it and how many it would lift over the threshold or into the top ``top``."""
+    """The skills worth learning next.
+
+    A gap's value is the demand for it among the person's target postings, each posting weighted
+    by how near it is to the top of their ranking (1 / log2(rank + 2), as in NDCG) and by how
+    reachable it is (its penalties: a job in a country they cannot work in counts little), each ask
+    by its level and kind, less the credit a related skill already earns. Its parts are reported:
+    how many postings ask for it (required, preferred), the points it would add in the top
+    ``top``, how many postings it would lift over the threshold or into the top. Broad areas
+    ("software engineering", "artificial intelligence") are not learn-next items: they are learnt
+    through the specific skills; soft skills, languages, degrees and clearances go to
+    ``also_asked``.
+    """
     index, taxonomy = matcher.index, matcher.taxonomy
     targets = target_rows(matcher)
     scores = np.where(targets, matcher.scores, -1.0)
@@ -608,10 +629,12 @@ def gap_report(matcher: Matcher, *, threshold: float = MATCH_THRESHOLD, limit: i
     considered = int(targets.sum())
     position = np.full(len(index), len(index), dtype=np.int64)
     position[order] = np.arange(len(index))
-    rank_weight = 1.0 / np.log2(position + 2.0)
+    demand_weight = np.where(targets, matcher.multiplier / np.log2(position + 2.0), 0.0)
     kth = float(scores[order[top - 1]]) if considered >= top else -1.0
     top_mask = targets & (position < top)
     levels = index.levels.tocsc()
+    kinds = _kind_vector(index, taxonomy)
+    level_weight = np.array([0.0, LEVEL_WEIGHTS[1], LEVEL_WEIGHTS[2], LEVEL_WEIGHTS[3]])
     gaps, also = [], []
     for column, skill_id in enumerate(index.skill_ids):
         if skill_id in matcher.profile.skills or skill_id not in taxonomy.skills:
@@ -619,32 +642,36 @@ def gap_report(matcher: Matcher, *, threshold: float = MATCH_THRESHOLD, limit: i
         skill = taxonomy.skills[skill_id]
         if skill.degree_level:
             continue
-        asks = _asks_of_column(index)[column]
-        if asks.size and (matcher.ask_credit[asks] >= 1.0).all():
-            continue  # every ask it would meet is met already ("AWS or GCP" and you have AWS)
-        rows, after = matcher.scores_with(column)
-        keep = targets[rows]
-        rows, after = rows[keep], after[keep]
         asked_rows = levels.indices[levels.indptr[column]:levels.indptr[column + 1]]
         asked_codes = levels.data[levels.indptr[column]:levels.indptr[column + 1]]
         in_target = targets[asked_rows]
         asked = int(in_target.sum())
         if asked == 0:
             continue
-        before = scores[rows]
-        added = np.maximum(after - before, 0.0)
+        learnable = _learnable(taxonomy, skill_id)
+        if learnable:
+            asks = _asks_of_column(index)[column]
+            if asks.size and (matcher.ask_credit[asks] >= 1.0).all():
+                continue  # every ask it would meet is met already ("AWS or GCP" and you have AWS)
+            if getattr(skill, "generic", False):
+                continue
+        rows, after = matcher.scores_with(column)
+        keep = targets[rows]
+        rows, after = rows[keep], after[keep]
+        added = np.maximum(after - scores[rows], 0.0)
+        value = float((demand_weight[asked_rows] * level_weight[asked_codes]).sum()) * float(kinds[column]) \
+            * (1.0 - min(1.0, float(matcher.credit[column])))
         gap = Gap(
             skill_id, skill.label, skill.category, asked,
             int((asked_codes[in_target] == 3).sum()), int((asked_codes[in_target] == 1).sum()),
-            int(((before < threshold) & (after >= threshold)).sum()),
+            int(((scores[rows] < threshold) & (after >= threshold)).sum()),
             int((~top_mask[rows] & (after > kth)).sum()) if kth >= 0 else 0,
-            round(float(100 * (added * rank_weight[rows]).sum()), 3),
+            round(value, 4),
             round(float(100 * added[top_mask[rows]].sum() / max(1, min(top, considered))), 2),
-            [r.to_dict() for r in skill.resources], learnable=_learnable(taxonomy, skill_id),
-            target_postings=considered,
+            [r.to_dict() for r in skill.resources], learnable=learnable, target_postings=considered,
         )
-        (gaps if gap.learnable else also).append(gap)
-    gaps.sort(key=lambda g: (-g.gain, -g.postings, g.id))
+        (gaps if learnable else also).append(gap)
+    gaps.sort(key=lambda g: (-g.gain, -g.top_gain, -g.postings, g.id))
     also.sort(key=lambda g: (-g.postings, -g.required_by, g.id))
     for gap in also:
         gap.gain = 0.0

@@ -168,7 +168,8 @@ class SkillExtractor:
             if _NAMES_A_TEAM.match(text, end):
                 continue  # "our QA team", "Software Engineering roles": a group of people, not an ask
             if level is None:
-                negated.add(skill_id)
+                if layout.is_negated(start, end):
+                    negated.add(skill_id)
                 continue
             entry = found.setdefault(skill_id, FoundSkill(skill_id))
             entry.spans.append((start, end))

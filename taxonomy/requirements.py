@@ -234,6 +234,11 @@ class PostingLayout:
         sentence = self.sentence_at(offset)
         return sentence is not None and sentence.about_employer
 
+    def is_negated(self, start: int, end: int) -> bool:
+        """Whether the text says this mention is not needed ("No Java required")."""
+        sentence = self.sentence_at(start)
+        return sentence is not None and any(a <= start and end <= b for a, b in sentence.negations)
+
     def level_at(self, start: int, end: int) -> str | None:
         """The requirement level at a mention, or None when the mention is negated or skipped."""
         sentence = self.sentence_at(start)
@@ -331,6 +336,7 @@ _HEADING_WORDS = {
     "basic", "must", "nice", "more", "things", "skills", "qualifications", "me", "my", "job", "role", "position",
     "team", "about", "why", "ideal", "successful", "great", "strong", "bonus", "points", "extra", "here's",
     "here", "if", "do", "have", "has", "can", "could", "should", "might", "may", "so", "all", "really"}
+_ALL_CAPS = re.compile(r"[^a-z]*[A-Z]{2}[^a-z]*")
 _HEADING_CUES = ((PREFERRED, _PREFERRED_HEADING), (REQUIRED, _REQUIRED_HEADING), (SKIP, _OFFER_HEADING),
                  (UNSPECIFIED, _NEUTRAL_HEADING))
 
@@ -369,6 +375,8 @@ def _heading_level(line: str) -> str | None:
             return level
     if line.rstrip().endswith(":") and len(words) <= 6:
         return UNSPECIFIED  # another heading ("Technologies:", "Job type:") ends the section before it
+    if not colon and 2 <= len(words) <= 8 and (head.endswith("?") or _ALL_CAPS.fullmatch(head)):
+        return UNSPECIFIED  # "WHAT TO DO IN THE PROJECT?", "TEAM STRUCTURE": a heading that ends the one before
     return None
 
 
