@@ -28,6 +28,7 @@ from jobmatch.matcher.profile import Profile
 from jobmatch.taxonomy.model import Taxonomy
 
 RELATED_CREDIT = 0.5
+IMPLIED_CREDIT = 0.8  # what a held skill builds on: knowing PyTorch means knowing Python, mostly
 # Level weights of an ask: what a posting requires counts most.
 LEVEL_WEIGHTS = {1: 0.35, 2: 0.6, 3: 1.0}
 # Kind weights, by taxonomy category (1.0 for every technical category). Spoken languages and
@@ -166,14 +167,23 @@ class Matcher:
     # Skills ---------------------------------------------------------------------------------
 
     def _credit_vector(self) -> tuple[np.ndarray, dict[str, str]]:
-        """Per skill column: 1 for a held skill (scaled by level), partial for a linked one."""
+        """Per skill column: 1 for a held skill (scaled by level), IMPLIED_CREDIT for what a held
+        skill builds on (its prerequisites and broader skills: Python for PyTorch, programming for
+        Python), partial for a linked one."""
         credit = np.zeros(len(self.index.skill_ids))
         via: dict[str, str] = {}
         held = self.profile.skills
+        self.implied = implied_skills(self.taxonomy, set(held))
+        for skill_id, source in sorted(self.implied.items()):
+            column = self.index.column.get(skill_id)
+            if column is not None:
+                credit[column] = IMPLIED_CREDIT * held[source].strength
+                via[skill_id] = source
         for skill_id, skill in held.items():
             column = self.index.column.get(skill_id)
             if column is not None:
                 credit[column] = max(credit[column], skill.strength)
+                via.pop(skill_id, None)
         for skill_id, skill in sorted(held.items()):
             for neighbour in sorted(self.taxonomy.neighbours(skill_id)):
                 column = self.index.column.get(neighbour)
@@ -478,6 +488,27 @@ class Matcher:
         return f"requires {', '.join(labels)}" + (", which you do not list" if kind == "language" else "")
 
 
+def implied_skills(taxonomy: Taxonomy, held: set[str]) -> dict[str, str]:
+    """The skills a profile holds by implication, each with a held skill that implies it: every
+    prerequisite and broader skill of a held one, transitively (PyTorch -> Python -> programming)."""
+    implied: dict[str, str] = {}
+    for source in sorted(held):
+        stack = [source]
+        seen = {source}
+        while stack:
+            skill = taxonomy.skills.get(stack.pop())
+            if skill is None:
+                continue
+            for before in (*getattr(skill, "prerequisites", ()), *skill.broader):
+                if before in seen:
+                    continue
+                seen.add(before)
+                stack.append(before)
+                if before not in held:
+                    implied.setdefault(before, source)
+    return implied
+
+
 def _category(taxonomy: Taxonomy, skill_id: str) -> str:
     skill = taxonomy.skills.get(skill_id)
     return skill.category if skill else ""
@@ -637,8 +668,8 @@ def gap_report(matcher: Matcher, *, threshold: float = MATCH_THRESHOLD, limit: i
     level_weight = np.array([0.0, LEVEL_WEIGHTS[1], LEVEL_WEIGHTS[2], LEVEL_WEIGHTS[3]])
     gaps, also = [], []
     for column, skill_id in enumerate(index.skill_ids):
-        if skill_id in matcher.profile.skills or skill_id not in taxonomy.skills:
-            continue
+        if skill_id in matcher.profile.skills or skill_id in matcher.implied or skill_id not in taxonomy.skills:
+            continue  # held, or held by implication (what a held skill builds on)
         skill = taxonomy.skills[skill_id]
         if skill.degree_level:
             continue
@@ -686,31 +717,38 @@ def _learnable(taxonomy: Taxonomy, skill_id: str) -> bool:
 
 
 def _prerequisites_first(gaps: list[Gap], limit: int, matcher: Matcher) -> list[Gap]:
-    """The top gaps, each preceded by the prerequisites the person also lacks (the guide's order:
-    PyTorch after Python and linear algebra)."""
-    taxonomy, held = matcher.taxonomy, set(matcher.profile.skills)
+    """The top gaps, each preceded by its direct prerequisites (the guide's path: PyTorch after
+    Python and linear algebra; a broader skill before a narrower one) that the person lacks and
+    their postings ask for too. The plan (matcher.plan) walks the whole chain."""
+    taxonomy, held = matcher.taxonomy, set(matcher.profile.skills) | set(matcher.implied)
     by_id = {gap.id: gap for gap in gaps}
     chosen: list[Gap] = []
     placed: set[str] = set()
-    prerequisites_of = getattr(taxonomy, "prerequisites_of", None)
     for gap in gaps:
         if len(chosen) >= limit:
             break
-        # Its prerequisites (the guide's path), and a broader skill it builds on (PyTorch before Lightning).
-        chain = [*(prerequisites_of(gap.id) if prerequisites_of else ()), *taxonomy.skills[gap.id].broader]
-        needed = [p for p in dict.fromkeys(chain) if p not in held and p in taxonomy.skills
-                  and _learnable(taxonomy, p)]
-        for prerequisite in needed:
-            if prerequisite in placed:
+        skill = taxonomy.skills[gap.id]
+        direct = [*getattr(skill, "prerequisites", ()), *skill.broader]
+        for prerequisite in dict.fromkeys(direct):
+            if prerequisite in held or prerequisite not in by_id:
                 continue
-            before = by_id.get(prerequisite) or _prerequisite_gap(prerequisite, matcher, gap.target_postings)
+            before = by_id[prerequisite]
             before.prerequisite_of.append(gap.id)
-            chosen.append(before)
-            placed.add(prerequisite)
+            if prerequisite not in placed:
+                chosen.append(before)
+                placed.add(prerequisite)
         if gap.id not in placed:
             chosen.append(gap)
             placed.add(gap.id)
     return chosen
+
+
+def missing_prerequisites(matcher: Matcher, skill_id: str) -> list[str]:
+    """Every prerequisite of ``skill_id`` the person lacks (not held, not implied), in learning order."""
+    taxonomy = matcher.taxonomy
+    held = set(matcher.profile.skills) | set(matcher.implied)
+    chain = taxonomy.prerequisites_of(skill_id) if hasattr(taxonomy, "prerequisites_of") else []
+    return [s for s in chain if s not in held and s in taxonomy.skills and _learnable(taxonomy, s)]
 
 
 def _prerequisite_gap(skill_id: str, matcher: Matcher, target_postings: int) -> Gap:
