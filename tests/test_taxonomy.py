@@ -208,3 +208,98 @@ def test_an_overlay_resource_is_validated_too(tmp_path):
                               "level: beginner}]}\n", "overlay.yaml")
     with pytest.raises(TaxonomyError, match="overlay.yaml: python: field 'resources'.*http"):
         build_taxonomy([SMALL], overlay)
+
+
+# --- the bundled data: size, surface forms, prerequisites ----------------------------------------------
+
+
+def test_bundled_taxonomy_covers_the_market():
+    taxonomy = load_taxonomy()
+    assert len(taxonomy.skills) >= 800
+    for name in ("pattern recognition", "survival analysis", "bayesian optimization", "representation learning",
+                 "meta-learning", "active learning", "synthetic data", "3d vision", "caffe", "theano", "knime", "h2o.ai",
+                 "vllm", "function calling", "mcp servers", "evals", "langgraph", "guardrails", "slam", "lidar",
+                 "github actions", "datadog", "pinecone", "delta lake", "dagster", "great expectations"):
+        assert taxonomy.resolve(name), name
+
+
+@pytest.mark.parametrize("name, skill", [
+    ("deploying models", "model_deployment"), ("shipping models to production", "model_deployment"),
+    ("productionizing models", "model_deployment"), ("validating models", "model_evaluation"),
+    ("design and run experiments", "experimental_design"), ("tuning models", "hyperparameter_tuning"),
+    ("hyperparameter tuning", "hyperparameter_tuning"), ("containers", "containerization"),
+    ("collaborate", "teamwork"), ("collaborating", "teamwork"), ("Ph.D.", "phd"), ("Ph.D", "phd"),
+    ("B.S.", "bachelors_degree"), ("M.S.", "masters_degree"), ("M.Sc.", "masters_degree"), ("Dockers", "docker"),
+    ("data analyses", "data_analysis"), ("Deutschkenntnisse", "german"),
+])
+def test_surface_forms_postings_use(name, skill):
+    assert load_taxonomy().resolve(name) == skill
+
+
+def test_generic_words_are_not_plain_names():
+    # These are ordinary English (or name a team, a benefit or a heading) and must not match on their own.
+    taxonomy = load_taxonomy()
+    plain = {normalize(n) for s in taxonomy.skills.values() for n in s.plain_names}
+    for word in ("agents", "cloud", "research", "privacy", "identity", "education", "degree", "innovation",
+                 "reporting", "notion", "salt", "mocha", "espresso", "cursor", "prototype", "edge ai", "sales"):
+        assert word not in plain, word
+
+
+def test_bundled_prerequisites_follow_the_learning_path():
+    taxonomy = load_taxonomy()
+    for skill, before in (("pytorch", {"python", "linear_algebra"}), ("deep_learning", {"machine_learning", "calculus"}),
+                          ("kubernetes", {"docker", "linux"}), ("rag", {"llms", "vector_databases"})):
+        assert before <= set(taxonomy.skills[skill].prerequisites), skill
+    order = taxonomy.learning_order(["rag"])
+    assert order[-1] == "rag" and order.index("python") < order.index("machine_learning") < order.index("llms")
+    assert all(taxonomy.is_learnable(p) for s in taxonomy.skills.values() for p in s.prerequisites)
+
+
+def normalize(name: str) -> str:
+    from jobmatch.taxonomy.model import normalize_name
+
+    return normalize_name(name)
+
+
+# --- benchmarks/taxonomy_evidence.py -----------------------------------------------------------------------
+
+
+def evidence_script():
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "taxonomy_evidence.py"
+    spec = importlib.util.spec_from_file_location("taxonomy_evidence", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_evidence_counts_postings_per_skill(tmp_path, capsys):
+    import gzip
+    import json
+
+    (tmp_path / "ashby-2025").mkdir()
+    with gzip.open(tmp_path / "ashby-2025" / "postings.jsonl.gz", "wt", encoding="utf-8") as handle:
+        for text in ("Python and Kubernetes; deploying models", "We use PyTorch, Dockers and Go or Rust",
+                     "Sales role. Spark joy."):
+            handle.write(json.dumps({"description": text}) + "\n")
+    (tmp_path / "skillspan").mkdir()
+    (tmp_path / "skillspan" / "postings_train_dev.jsonl").write_text(
+        json.dumps({"sentences": ["Experience with python , docker ( compose )"]}) + "\n", encoding="utf-8")
+    script = evidence_script()
+    assert script.main(["--data", str(tmp_path), "--guide", str(tmp_path / "none.txt"), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    rows = {row["id"]: row for row in report["skills"]}
+    assert report["sources"] == {"ashby": 3, "skillspan": 1}
+    assert (rows["python"]["ashby"], rows["python"]["skillspan"]) == (1, 1)
+    assert rows["docker"]["ashby"] == 1 and rows["model_deployment"]["ashby"] == 1
+    assert rows["go"]["ashby"] == 0 and rows["go"]["ashby_ctx"] == 1  # "Go" is ambiguous: counted apart
+    assert "pytorch_lightning" in report["low_evidence"] and "python" not in report["low_evidence"]
+    assert script.main(["--data", str(tmp_path), "--guide", str(tmp_path / "none.txt"), "--check"]) == 1
+
+
+def test_evidence_says_when_the_data_is_absent(tmp_path, capsys):
+    assert evidence_script().main(["--data", str(tmp_path / "nowhere")]) == 2
+    assert "no evidence data" in capsys.readouterr().err
