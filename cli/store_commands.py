@@ -25,6 +25,7 @@ from jobmatch.cli.common import (
 )
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(h|hours?|d|days?|w|weeks?)\s*$", re.IGNORECASE)
+DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[\d:]+Z?)?$")
 
 
@@ -69,7 +70,7 @@ def info_command(ctx: click.Context, fmt: str) -> None:
              if last else "never crawled")
     extractions = data["extractions"]
     rows = [
-        ("store", f"{data['store']} ({'SQLite' if data['database'] == 'sqlite' else data['database']}"
+        ("store", f"{data['store']} ({DATABASES.get(data['database'], data['database'])}"
                   + (", read-only)" if data["read_only"] else ")")),
         ("size", _size(data["size_bytes"])),
         ("postings", f"{info['open']:,} open, {info['closed']:,} closed"

@@ -86,7 +86,7 @@ class StorePipeline:
                 if progress.complete and not errors and self.store is not None:
                     try:
                         closed = self.store.close_missing(name, progress.seen_ids, closed_at=self.seen_at)
-                    except SQLAlchemyError as error:
+                    except (StoreError, SQLAlchemyError) as error:  # the store raises StoreError, one line
                         errors = [*errors, f"closing missing postings failed: {str(error).splitlines()[0]}"]
                 self.crawler.stats.set_value(STATS_PREFIX + name, {
                     "new": counts.new, "updated": counts.updated, "unchanged": counts.unchanged,
