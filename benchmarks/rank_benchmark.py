@@ -5,8 +5,8 @@
 Builds a SQLite store of N synthetic postings with extracted skills (skills drawn from the bundled
 taxonomy with a long-tailed popularity, 6-20 per posting, mixed requirement levels), then runs
 `jobmatch rank examples/profile.yaml --format json` as a separate process three times: cold (the
-skill matrix is built from the store and cached), then warm twice (the cache is read). Prints the
-wall time and that process's own peak RSS for each run.
+skill matrix is built from the store and cached), then warm twice (the cache is read), then
+`gaps` and `plan` warm. Prints the wall time and that process's own peak RSS for each run.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from jobmatch.crawler.posting import Posting
 from jobmatch.crawler.store import Store
 from jobmatch.taxonomy.loading import load_taxonomy
+from jobmatch.taxonomy.versions import extraction_key
 
 REPO = Path(__file__).resolve().parents[1]
 LEVELS = ["required", "required", "preferred", "unspecified"]
@@ -52,7 +53,7 @@ def build_store(path: Path, count: int, seed: int = 7) -> None:
             postings.append(posting)
             results.append((posting, result))
         store.upsert_postings(postings)
-        store.save_extractions(taxonomy.version, results)
+        store.save_extractions(extraction_key(taxonomy), results)
         print(f"  stored {min(count, start + chunk):,} postings", file=sys.stderr)
     store.close()
 
@@ -70,12 +71,13 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 """
 
 
-def run_rank(db: Path, home: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one `jobmatch rank` process."""
+def run_rank(db: Path, home: Path, command: str = "rank") -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one `jobmatch rank` (or gaps, plan) process."""
     env = dict(os.environ, JOBMATCH_HOME=str(home))
+    extra = ["--top", "20"] if command == "rank" else []
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", CHILD, "--db", str(db), "rank", str(REPO / "examples/profile.yaml"),
-                           "--format", "json", "--top", "20"], check=True, env=env, stdout=subprocess.DEVNULL,
+    done = subprocess.run([sys.executable, "-c", CHILD, "--db", str(db), command, str(REPO / "examples/profile.yaml"),
+                           "--format", "json", *extra], check=True, env=env, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - started
     return elapsed, int(done.stderr.strip().splitlines()[-1]) / 1024
@@ -100,6 +102,9 @@ def main() -> None:
     for label in ("cold (builds the cache)", "warm", "warm"):
         elapsed, peak = run_rank(db, home)
         print(f"rank over {args.postings:,} postings, {label}: {elapsed:.2f} s wall, peak RSS {peak:.0f} MB")
+    for command in ("gaps", "plan"):
+        elapsed, peak = run_rank(db, home, command)
+        print(f"{command} over {args.postings:,} postings, warm: {elapsed:.2f} s wall, peak RSS {peak:.0f} MB")
 
 
 if __name__ == "__main__":

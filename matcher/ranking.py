@@ -145,7 +145,8 @@ class Matcher:
         self.profile = profile
         self.targets = tuple(profile.targets) or DEFAULT_TARGETS
         self.credit, self.via = self._credit_vector()
-        self.ask_weight = _ask_weights(index, taxonomy)
+        self.ask_kind = _ask_kind(index, taxonomy)
+        self.ask_weight = _ask_weights(index, taxonomy, self.ask_kind)
         self.ask_total = np.bincount(index.ask_posting, weights=self.ask_weight, minlength=len(index))
         self.ask_credit = self._ask_credit()
         covered = np.bincount(index.ask_posting, weights=self.ask_weight * self.ask_credit, minlength=len(index))
@@ -235,8 +236,8 @@ class Matcher:
         parts.extend(self._requirement_penalties())
         if prefs.min_salary is not None:
             parts.append(_Penalty("salary", np.where(self._salary_below(), 0.2, 0.0), template="pays below your minimum"))
-        technical = np.bincount(index.ask_posting, weights=(self.ask_weight > 0).astype(float)
-                                * (_ask_kind(index, self.taxonomy) >= 0.5), minlength=n)
+        technical = np.bincount(index.ask_posting, weights=((self.ask_weight > 0) & (self.ask_kind >= 0.5)).astype(float),
+                                minlength=n)
         thin = THIN_POSTING_PENALTY * np.clip((THIN_POSTING_ASKS - np.maximum(technical, 1.0))
                                               / (THIN_POSTING_ASKS - 1), 0.0, 1.0)
         self._technical_asks = technical
@@ -371,10 +372,10 @@ class Matcher:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         rows = index.ask_posting[asks]
         gained = self.ask_weight[asks] * (1.0 - self.ask_credit[asks])
-        extra = np.bincount(rows, weights=gained, minlength=len(index))
-        postings = np.unique(rows)
+        postings, inverse = np.unique(rows, return_inverse=True)
+        extra = np.bincount(inverse, weights=gained, minlength=len(postings))
         total = self.ask_total[postings]
-        coverage = np.minimum(self.coverage[postings] + np.divide(extra[postings], total, out=np.zeros(len(postings)),
+        coverage = np.minimum(self.coverage[postings] + np.divide(extra, total, out=np.zeros(len(postings)),
                                                                    where=total > 0), 1.0)
         return postings, coverage * self.multiplier[postings]
 
@@ -406,7 +407,7 @@ class Matcher:
         index = self.index
         multiplier = float(self.multiplier[row])
         total = float(self.ask_total[row])
-        asks = _asks_of_posting(index)[row]
+        asks = _asks_of_posting(index, row)
         contributions, partial = [], []
         matched: list[str] = []
         missing: dict[str, list[str]] = {"required": [], "preferred": [], "unspecified": []}
@@ -527,16 +528,16 @@ def _ask_kind(index: PostingIndex, taxonomy: Taxonomy) -> np.ndarray:
     return np.asarray(members @ _kind_vector(index, taxonomy)).ravel() / np.maximum(counts, 1.0)
 
 
-def _ask_weights(index: PostingIndex, taxonomy: Taxonomy) -> np.ndarray:
+def _ask_weights(index: PostingIndex, taxonomy: Taxonomy, kinds: np.ndarray) -> np.ndarray:
     """Per ask: level x kind x inverse document frequency (the mean of its options') x title."""
     members = index.ask_members
     if members.shape[0] == 0:
         return np.zeros(0)
     counts = np.maximum(np.diff(members.indptr).astype(float), 1.0)
     idf = np.asarray(members @ index.idf ** IDF_POWER).ravel() / counts
-    level = np.vectorize(LEVEL_WEIGHTS.get, otypes=[float])(index.ask_level)
+    level = _LEVEL_LOOKUP[index.ask_level]
     title = np.where(index.ask_title, TITLE_WEIGHT, 1.0)
-    return level * _ask_kind(index, taxonomy) * idf * title
+    return level * kinds * idf * title
 
 
 def _single_columns(index: PostingIndex) -> np.ndarray:
@@ -562,14 +563,13 @@ def _asks_of_column(index: PostingIndex) -> list[np.ndarray]:
     return cached
 
 
-def _asks_of_posting(index: PostingIndex) -> list[np.ndarray]:
-    cached = getattr(index, "_asks_of_posting", None)
-    if cached is None:
-        order = np.argsort(index.ask_posting, kind="stable")
-        bounds = np.searchsorted(index.ask_posting[order], np.arange(len(index) + 1))
-        cached = [order[bounds[r]:bounds[r + 1]] for r in range(len(index))]
-        index._asks_of_posting = cached
-    return cached
+def _asks_of_posting(index: PostingIndex, row: int) -> np.ndarray:
+    """The asks of one posting (asks are stored in posting order)."""
+    start, end = np.searchsorted(index.ask_posting, [row, row + 1])
+    return np.arange(start, end)
+
+
+_LEVEL_LOOKUP = np.array([0.0, LEVEL_WEIGHTS[1], LEVEL_WEIGHTS[2], LEVEL_WEIGHTS[3]])
 
 
 # What to learn next ---------------------------------------------------------------------------
