@@ -34,7 +34,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 ORIGINS = ("guide", "market")
 DEGREE_LEVELS = ("bachelor", "master", "phd")
 SKILL_FIELDS = {"id", "label", "category", "origin", "aliases", "ambiguous_aliases", "label_is_ambiguous",
-                "broader", "related", "esco", "resources", "description", "degree_level", "prerequisites"}
+                "broader", "related", "esco", "resources", "description", "degree_level", "prerequisites",
+                "broad"}
 CATEGORY_FIELDS = {"id", "label", "origin", "description", "learnable"}
 RESOURCE_FIELDS = ("title", "url", "kind", "level", "provider", "section")
 RESOURCE_REQUIRED = ("title", "url", "kind", "level")
@@ -233,6 +234,9 @@ def _skill(path: str, entry: dict[str, Any], base: Skill | None = None) -> Skill
     degree_level = _text(path, skill_id, entry, "degree_level") or (base.degree_level if base else None)
     if degree_level is not None and degree_level not in DEGREE_LEVELS:
         raise TaxonomyError(path, f"must be one of {', '.join(DEGREE_LEVELS)}", entry=skill_id, field="degree_level")
+    broad = entry.get("broad", base.broad if base else False)
+    if not isinstance(broad, bool):
+        raise TaxonomyError(path, "must be true or false", entry=skill_id, field="broad")
     merged = lambda name: tuple(dict.fromkeys((*(getattr(base, name) if base else ()),  # noqa: E731
                                                *_names(path, skill_id, entry, name))))
     return Skill(
@@ -240,7 +244,7 @@ def _skill(path: str, entry: dict[str, Any], base: Skill | None = None) -> Skill
         aliases=merged("aliases"), ambiguous_aliases=merged("ambiguous_aliases"),
         label_is_ambiguous=ambiguous_label, broader=merged("broader"), related=merged("related"),
         esco=esco or (base.esco if base else None), degree_level=degree_level,
-        prerequisites=merged("prerequisites"),
+        prerequisites=merged("prerequisites"), broad=broad,
         resources=(*(base.resources if base else ()), *resources),
         description=_text(path, skill_id, entry, "description") or (base.description if base else ""),
         source_file=path,

@@ -63,6 +63,9 @@ class Skill:
     description: str = ""
     source_file: str = ""
     prerequisites: tuple[str, ...] = ()  # skill ids to learn first (the guide's learning path); no cycles
+    # A broad area ("software engineering", "artificial intelligence"): asked for and scored, but learnt
+    # through its specific skills, so never a "learn next" item on its own.
+    broad: bool = False
 
     @property
     def plain_names(self) -> tuple[str, ...]:
@@ -81,7 +84,7 @@ class Skill:
             "id": self.id, "label": self.label, "category": self.category, "origin": self.origin,
             "aliases": list(self.aliases), "ambiguous_aliases": list(self.ambiguous_aliases),
             "broader": list(self.broader), "related": list(self.related), "esco": self.esco,
-            "degree_level": self.degree_level, "prerequisites": list(self.prerequisites),
+            "degree_level": self.degree_level, "prerequisites": list(self.prerequisites), "broad": self.broad,
             "resources": [r.to_dict() for r in self.resources], "description": self.description,
         }
 
