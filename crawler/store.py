@@ -13,6 +13,7 @@ writing is one clear error.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -529,6 +530,72 @@ class Store:
         with self._read("read postings") as connection:
             return connection.execute(sa.select(table.c.id).where(table.c.closed_at.is_(None)).limit(1)).first() \
                 is not None
+
+    # Browsing: `postings list` and `postings show` ---------------------------------------------
+
+    def browse_postings(self, *, search: str | None = None, status: str = "all", source: str | None = None,
+                        limit: int | None = None) -> tuple[list[Posting], int]:
+        """A page of postings for a listing, newest first (first seen, then id), without their
+        descriptions, and how many match in all.
+
+        ``search`` matches the title, the company or a location case-insensitively, as a bound
+        parameter in which ``%`` and ``_`` are plain characters. (On SQLite a letter beyond ASCII
+        matches only where the stored text has it in lower case: "MÜNCHEN" finds "München".)
+        ``status`` is ``open``, ``closed`` or ``all``; ``limit`` None is no limit.
+        """
+        table = schema.postings
+        conditions = []
+        if status == "open":
+            conditions.append(table.c.closed_at.is_(None))
+        elif status == "closed":
+            conditions.append(table.c.closed_at.is_not(None))
+        elif status != "all":
+            raise ValueError(f"status must be open, closed or all, not {status!r}")
+        if source:
+            conditions.append(table.c.source == source)
+        needle = (search or "").strip().lower()  # lowered here too: SQLite's lower() folds ASCII only
+        if needle:
+            locations = sa.cast(table.c.locations, sa.Text)
+            matches = [table.c.title.icontains(needle, autoescape=True),
+                       table.c.company.icontains(needle, autoescape=True),
+                       locations.icontains(needle, autoescape=True)]
+            escaped = json.dumps(needle)[1:-1]  # the locations are JSON text: "M\u00fcnchen"
+            if escaped != needle:
+                matches.append(locations.icontains(escaped, autoescape=True))
+            conditions.append(sa.or_(*matches))
+        columns = [column for column in table.c if column.name != "description"]
+        query = (sa.select(*columns).where(*conditions)
+                 .order_by(table.c.first_seen.desc(), table.c.id))
+        if limit is not None:
+            query = query.limit(limit)
+        counting = sa.select(sa.func.count()).select_from(table).where(*conditions)
+        with self._read("read postings") as connection:
+            postings = [_posting(row, False) for row in connection.execute(query)]
+            total = int(connection.scalar(counting) or 0)
+        return postings, total
+
+    def posting_ids_like(self, fragment: str, limit: int = 6) -> list[str]:
+        """Ids that start with ``fragment`` or whose board id (after the source) is ``fragment``: what
+        a person typing a shortened id may mean. At most ``limit``, in id order."""
+        table = schema.postings
+        query = (sa.select(table.c.id)
+                 .where(sa.or_(table.c.id.startswith(fragment, autoescape=True),
+                               table.c.id.endswith(f":{fragment}", autoescape=True)))
+                 .order_by(table.c.id).limit(limit))
+        with self._read("read postings") as connection:
+            return list(connection.scalars(query))
+
+    def posting_extraction(self, posting_id: str, taxonomy_version: str) -> dict[str, Any] | None:
+        """The extraction of one posting under this taxonomy version, if it was made from the
+        posting's current text (else None)."""
+        p, e = schema.postings, schema.extractions
+        query = (sa.select(e.c.education, e.c.education_or_equivalent, e.c.years_experience, e.c.seniority,
+                           e.c.skills, e.c.extracted_at)
+                 .select_from(p.join(e, sa.and_(e.c.posting_id == p.c.id, e.c.content_hash == p.c.content_hash)))
+                 .where(p.c.id == posting_id, e.c.taxonomy_version == taxonomy_version))
+        with self._read("read extractions") as connection:
+            row = connection.execute(query).first()
+        return dict(row._mapping) if row else None
 
     # Crawl runs ----------------------------------------------------------------------------
 
