@@ -96,7 +96,8 @@ def _print_explained(console, title: str, taxonomy, ranking) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--threshold", default=100 * MATCH_THRESHOLD, show_default=True, type=click.FloatRange(0, 100),
               help="Match threshold (score out of 100) that 'unlocks' counts postings over.")
-@click.option("--limit", default=15, show_default=True, type=click.IntRange(min=1))
+@click.option("--limit", default=15, show_default=True, type=click.IntRange(min=1),
+              help="How many skills to learn next to list, the most valuable first.")
 @click.option("--strict", is_flag=True, help="Unknown skills in the profile are errors, not warnings.")
 @db_option
 @click.pass_context

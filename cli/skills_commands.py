@@ -117,7 +117,8 @@ def extract_command(ctx: click.Context) -> None:
 @click.command("evaluate")
 @click.argument("data_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--split", default="dev", show_default=True, help="Which split to score (train or dev).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: the scores per source for reading; json: the same numbers for scripts.")
 def evaluate_command(data_dir: str, split: str, fmt: str) -> None:
     """Score skill extraction on SkillSpan-format data in DATA_DIR (Zhang et al., NAACL 2022).
 

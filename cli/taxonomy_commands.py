@@ -14,13 +14,14 @@ def taxonomy_group() -> None:
 
 
 @taxonomy_group.command("list")
-@click.option("--category", help="Only this category.")
+@click.option("--category", metavar="CATEGORY",
+              help="Only this category: its id or its label, in any case ('mlops' or 'MLOps').")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def list_command(category: str | None, fmt: str) -> None:
     """Every skill with its category and origin (guide or market)."""
     taxonomy = load_taxonomy()
-    if category and category not in taxonomy.categories:
-        raise TaxonomyError("taxonomy", f"unknown category {category!r}; known: {', '.join(sorted(taxonomy.categories))}")
+    if category:
+        category = _category_id(taxonomy, category)
     skills = [s for s in taxonomy.skills.values() if not category or s.category == category]
     skills.sort(key=lambda s: (s.category, s.id))
     if fmt == "json":
@@ -35,6 +36,22 @@ def list_command(category: str | None, fmt: str) -> None:
     for skill in skills:
         table.add_row(skill.id, skill.label, skill.category, skill.origin, ", ".join(skill.aliases[:6]))
     Console().print(table)
+
+
+def _category_id(taxonomy, name: str) -> str:
+    """A category by id or label, case-insensitively; an unknown one is an error listing the labels."""
+    wanted = " ".join(name.replace("_", " ").split()).casefold()
+    for category in taxonomy.categories.values():
+        if wanted in (category.id.replace("_", " ").casefold(), " ".join(category.label.split()).casefold()):
+            return category.id
+    import difflib
+
+    names = {c.label.casefold(): c.label for c in taxonomy.categories.values()}
+    names.update({c.id.replace("_", " "): c.id for c in taxonomy.categories.values()})
+    close = [names[n] for n in difflib.get_close_matches(wanted, list(names), n=2, cutoff=0.6)]
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    known = "; ".join(f"{c.label} ({c.id})" for c in sorted(taxonomy.categories.values(), key=lambda c: c.label))
+    raise TaxonomyError("taxonomy", f"unknown category {name!r}; {hint}known: {known}")
 
 
 @taxonomy_group.command("show")
@@ -86,7 +103,8 @@ def validate_command(overlay: str | None) -> None:
 
 @taxonomy_group.command("suggest")
 @click.option("--min-postings", default=2, show_default=True, help="Report terms in at least this many postings.")
-@click.option("--limit", default=40, show_default=True)
+@click.option("--limit", default=40, show_default=True, type=click.IntRange(min=1),
+              help="How many terms to list, the most frequent first.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @db_option
 @click.pass_context
