@@ -41,6 +41,10 @@ _CONTEXT_BEFORE = {"in", "with", "using", "of", "microsoft", "ms", "advanced", "
 _REJECT_NEXT = {"-", "'s", "’s", "&d", "to", "at", "ahead", "live", "beyond", "further"}
 _NAMES_A_TEAM = re.compile(r"[ \t]*(teams?|department|departments|roles|job family|colleagues|community|engineers|developers|specialists|managers|experts)\b", re.I)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# One-word names whose plural is still the thing ("Dockers", "Kubernetes clusters"): tools and platforms.
+# A concept's plural often means something else ("quality regressions", "optimizations").
+_INFLECTED_CATEGORIES = {"ml_tools", "devops", "cloud", "data_engineering", "databases", "mlops", "llm",
+                         "web_development", "testing", "analytics_bi", "mobile", "enterprise_software"}
 
 
 @dataclass
@@ -122,7 +126,8 @@ class SkillExtractor:
                  for name in (*skill.plain_names, *skill.context_names)}
         for skill in taxonomy.skills.values():
             names = [n.lower() for n in skill.plain_names]
-            names += [form for name in names for form in inflections(name) if form not in taken]
+            names += [form for name in names for form in inflections(name)
+                      if form not in taken and (" " in name or skill.category in _INFLECTED_CATEGORIES)]
             plain = [self.nlp.make_doc(name) for name in dict.fromkeys(names)]
             if plain:
                 self._plain.add(skill.id, plain)

@@ -117,6 +117,9 @@ _CANDIDATE_VOICE = re.compile(r"\b(you|you're|you'll|you've|your|candidate|appli
 _CANDIDATE_ASK = re.compile(r"\b(experience (with|in|of|using|building)|familiar(ity)? with|knowledge of|"
                             r"understanding of|ability to|skills? in|hands-on|background in|comfortable with|"
                             r"proficien\w*|expertise|fluen\w*|track record)\b", re.I)
+# Words about the job itself: a sentence with them is about the role, not the company pitch.
+_ROLE_WORDS = re.compile(r"\b(role|position|this job|the job|join (our|the) team|hiring|looking for|seeking|"
+                         r"engineer|scientist|developer|analyst|intern)\b", re.I)
 # The employer naming the stack the job works with: those names are asked for, in effect.
 _STACK_TALK = re.compile(r"\b(we use|we're using|we are using|using|built (on|with|in)|written in|run(s)? on|"
                          r"(our|the) (tech(nology)?|tool|data|ml|software)?\s?stack|tech stack|we work with|"
@@ -169,6 +172,7 @@ class PostingLayout:
         section = UNSPECIFIED
         position = 0
         after_role = False
+        first_heading: int | None = None  # where the first heading about the job or the candidate starts
         for line in text.split("\n"):
             line_start, position = position, position + len(line) + 1
             if not line.strip(" \t•*-–·:#"):
@@ -190,10 +194,13 @@ class PostingLayout:
                 self._lines.append(_Line(line_start, line_end, section, tag_line=tag_line))
                 continue
             section = heading
+            if first_heading is None and heading != SKIP:
+                first_heading = line_start
             rest = line.split(":", 1)[1] if ":" in line else ""
             if rest.strip():
                 self._lines.append(_Line(line_start, line_end, section, inline_heading=heading))
         self._starts = [line.start for line in self._lines]
+        self._first_heading = first_heading
 
     def _line_sentences(self, number: int) -> list[Sentence]:
         cached = self._sentences.get(number)
@@ -231,8 +238,19 @@ class PostingLayout:
                    for number in range(len(self._lines)) for s in self._line_sentences(number))
 
     def about_employer(self, offset: int) -> bool:
+        """The employer speaking of itself: a sentence in its voice, or the company pitch that opens
+        a posting before its first heading, when it neither addresses the candidate nor names the
+        stack ("Allium makes blockchain data accurate, simple and fast")."""
         sentence = self.sentence_at(offset)
-        return sentence is not None and sentence.about_employer
+        if sentence is None:
+            return False
+        if sentence.about_employer:
+            return True
+        if self._first_heading is None or offset >= self._first_heading or sentence.level != UNSPECIFIED:
+            return False
+        chunk = self.text[sentence.start:sentence.end]
+        return not (_CANDIDATE_VOICE.search(chunk) or _CANDIDATE_ASK.search(chunk) or _STACK_TALK.search(chunk)
+                    or _ROLE_WORDS.search(chunk))
 
     def is_negated(self, start: int, end: int) -> bool:
         """Whether the text says this mention is not needed ("No Java required")."""

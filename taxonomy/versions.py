@@ -11,7 +11,7 @@ from jobmatch.taxonomy.model import Taxonomy
 # The extraction rules' version (taxonomy/extraction.py and requirements.py): bump it when they
 # change, so extractions cached in stores are made again. Kept here, away from spaCy, so reading
 # the key costs no import.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 
 
 def extraction_key(taxonomy: Taxonomy) -> str:
