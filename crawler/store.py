@@ -98,13 +98,6 @@ def store_identity(location: str) -> str:
     return str(Path(location).expanduser().resolve())
 
 
-def database_url(location: str) -> str:
-    """A SQLAlchemy URL from a ``--db`` value: a URL as it is, else a SQLite file path (checked)."""
-    if is_url(location):
-        return location
-    return f"sqlite:///{_check_sqlite_path(location)}"
-
-
 def _check_sqlite_path(location: str) -> Path:
     path = Path(location).expanduser()
     if path.is_dir():
@@ -191,6 +184,7 @@ class Store:
             if not database or database == ":memory:":
                 raise StoreError(f"store {self.name}: give a SQLite file path, not an in-memory database")
             self.path = _check_sqlite_path(database)
+            self.identity = str(self.path)
             return self._sqlite_engine(self.path)
         return engine
 
