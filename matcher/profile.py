@@ -16,7 +16,7 @@ from jobmatch.taxonomy.model import Taxonomy
 
 EDUCATION_LEVELS = ("none", "bachelor", "master", "phd")
 SKILL_LEVELS = {"beginner": 0.75, "basic": 0.75, "intermediate": 1.0, "advanced": 1.0, "expert": 1.0}
-TOP_LEVEL = {"name", "skills", "education", "years_experience", "preferences", "targets"}
+TOP_LEVEL = {"name", "skills", "education", "years_experience", "preferences", "targets", "location", "links"}
 PREFERENCES = {"locations", "remote", "min_salary", "min_salary_currency", "titles", "exclude_companies"}
 MAX_PROFILE_BYTES = 1024 * 1024
 
@@ -55,6 +55,10 @@ class Profile:
     # The role families the person aims for (matcher.roles): from `targets:`, else the families of
     # `preferences.titles`, else empty (the ranking then takes the ML families).
     targets: list[str] = field(default_factory=list)
+    # Where the person lives, and their links (github, linkedin, website, ...), as `profile from-resume`
+    # reads them from a résumé; kept for the person, not used by the ranking.
+    location: str | None = None
+    links: dict[str, str] = field(default_factory=dict)
 
 
 def load_profile(path: str, taxonomy: Taxonomy, *, strict: bool = False, allow_no_skills: bool = False) -> Profile:
@@ -104,6 +108,8 @@ def parse_profile(text: str, taxonomy: Taxonomy, *, path: str = "profile", stric
     profile.years_experience = _years(path, data.get("years_experience"), "years_experience")
     profile.preferences = _preferences(path, data.get("preferences"))
     profile.targets = _targets(path, data.get("targets"), profile.preferences.titles)
+    profile.location = _optional_text(path, data, "location")
+    profile.links = _links(path, data.get("links"))
     raw_skills = data.get("skills")
     if raw_skills is None and allow_no_skills:
         raw_skills = []
@@ -152,6 +158,18 @@ def _targets(path: str, value: Any, titles: list[str]) -> list[str]:
         except ValueError:
             continue
     return list(dict.fromkeys(families))
+
+
+def _links(path: str, value: Any) -> dict[str, str]:
+    """``links: {github: https://github.com/alex, website: https://alex.dev}`` (a list of URLs also works)."""
+    if value is None:
+        return {}
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return {f"link {n}": v for n, v in enumerate(value, 1)}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ProfileError(path, "must be a mapping of names to addresses, e.g. `github: https://github.com/alex`",
+                           field="links")
+    return {str(k): v for k, v in value.items()}
 
 
 def _kind(value: Any) -> str:
