@@ -20,21 +20,81 @@ def _label(taxonomy, skill_id: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--strict", is_flag=True, help="Unknown skills in the profile are errors, not warnings.")
 @click.option("--explain", is_flag=True, help="Show each posting's score breakdown in the table.")
+@click.option("--remote", "remote_only", is_flag=True, help="Only postings that offer remote work.")
+@click.option("--where", "place", metavar="PLACE",
+              help="Only postings on-site or hybrid in PLACE, or remote open to it (a city, country or region).")
+@click.option("--min-score", type=click.FloatRange(0, 100), help="Only postings scoring at least this (0-100).")
+@click.option("--since", metavar="DATE|Nd", help="Only postings first seen since DATE (2026-11-30) or N days ago (7d).")
+@click.option("--role", "roles", multiple=True, metavar="ROLE",
+              help="Only postings of this role family or title (repeatable): ml_engineer, \"Data Scientist\", ...")
 @db_option
 @click.pass_context
-def rank_command(ctx: click.Context, profile: str, top: int, fmt: str, strict: bool, explain: bool) -> None:
+def rank_command(ctx: click.Context, profile: str, top: int, fmt: str, strict: bool, explain: bool,
+                 remote_only: bool, place: str | None, min_score: float | None, since: str | None,
+                 roles: tuple[str, ...]) -> None:
     """Rank the open postings against PROFILE, best first, with each score explained."""
     from jobmatch.matcher.ranking import Matcher
+    from jobmatch.matcher.roles import resolve_target
 
+    families = []
+    for role in roles:
+        try:
+            families.append(resolve_target(role))
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--role") from None
+    since_value = _since(since) if since else None
     session = prepare(ctx, profile, strict=strict)
-    ranking = Matcher(session.index, session.taxonomy, session.profile).rank(top)
+    matcher = Matcher(session.index, session.taxonomy, session.profile)
+    matcher.apply_filters(remote_only=remote_only, place=place, min_score=min_score, since=since_value,
+                          roles=tuple(families))
+    ranking = matcher.rank(top)
     if fmt == "json":
         print_json([match.to_dict() for match in ranking.matches])
         return
     _print_ranking(session, ranking, explain)
 
 
+def _since(value: str) -> str:
+    """An ISO date or time from "2026-11-30" or "7d" (days ago)."""
+    from datetime import UTC, date, datetime, timedelta
+
+    text = value.strip().lower()
+    if text.endswith("d") and text[:-1].isdigit():
+        return (datetime.now(UTC) - timedelta(days=int(text[:-1]))).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (2026-11-30) or a number of days (7d)",
+                                 param_hint="--since") from None
+
+
+def _age(first_seen: str) -> str:
+    from datetime import UTC, datetime
+
+    try:
+        seen = datetime.fromisoformat(first_seen.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if seen.tzinfo is None:
+        seen = seen.replace(tzinfo=UTC)
+    days = (datetime.now(UTC) - seen).days
+    return "today" if days <= 0 else f"{days}d"
+
+
+def _salary(salary: dict | None) -> str:
+    if not salary:
+        return ""
+    values = [v * salary["per_year"] for v in (salary["min"], salary["max"]) if v is not None]
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    text = f"{low / 1000:.0f}k" if low == high else f"{low / 1000:.0f}-{high / 1000:.0f}k"
+    return f"{text} {salary['currency'] or ''}".strip()
+
+
 def _print_ranking(session, ranking, explain: bool) -> None:
+    import sys
+
     from rich.console import Console
     from rich.table import Table
 
@@ -42,24 +102,33 @@ def _print_ranking(session, ranking, explain: bool) -> None:
     title = f"Top {len(ranking.matches)} of {ranking.considered} open posting(s)"
     if session.using_sample:
         title += " (bundled sample)"
-    console = Console()
+    left_out = {k: v for k, v in ranking.filtered.items() if v}
+    if left_out:
+        title += " (left out: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in left_out.items()) + ")"
+    # In a pipe rich would assume 80 columns and split words; a wide virtual line keeps them whole.
+    console = Console() if sys.stdout.isatty() else Console(width=220)
     if explain:
         _print_explained(console, title, taxonomy, ranking)
         return
     table = Table(title=title)
-    for column, justify in (("#", "right"), ("score", "right"), ("title", "left"), ("company", "left"),
-                            ("you have", "left"), ("missing (required)", "left")):
-        table.add_column(column, justify=justify, overflow="fold")
+    wide = console.width >= 140
+    columns = [("#", "right", 3), ("score", "right", 5), ("title", "left", 40), ("company", "left", 18),
+               ("where", "left", 28)]
+    if wide:
+        columns += [("salary", "left", 14), ("age", "right", 5)]
+    columns += [("missing (required)", "left", 40)]
+    for column, justify, width in columns:
+        table.add_column(column, justify=justify, overflow="ellipsis", no_wrap=True, max_width=width)
     for match in ranking.matches:
-        have = ", ".join(_label(taxonomy, s) for s in match.matched[:6])
-        if match.partial:
-            have += (", " if have else "") + ", ".join(f"~{_label(taxonomy, c.skill)}" for c in match.partial[:3])
-        missing = ", ".join([*(_label(taxonomy, s) for s in match.missing_required[:6]),
+        missing = ", ".join([*(_label(taxonomy, s) for s in match.missing_required[:5]),
                              *(" / ".join(_label(taxonomy, s) for s in g["options"][:3])
-                               for g in match.missing_any_of if g["requirement"] == "required")][:6])
-        table.add_row(str(match.rank), f"{match.score:.0f}", match.title, match.company, have, missing)
+                               for g in match.missing_any_of if g["requirement"] == "required")][:5])
+        row = [str(match.rank), f"{match.score:.0f}", match.title, match.company, match.where]
+        if wide:
+            row += [_salary(match.salary), _age(match.first_seen)]
+        table.add_row(*row, missing)
     console.print(table)
-    console.print("[dim]~ = partial credit for a related skill; --explain shows each score's breakdown.[/dim]")
+    console.print("[dim]--explain shows each score's breakdown and link; `jobmatch postings show ID` one posting.[/dim]")
 
 
 def _print_explained(console, title: str, taxonomy, ranking) -> None:
@@ -71,8 +140,10 @@ def _print_explained(console, title: str, taxonomy, ranking) -> None:
         role = match.role_family.replace("_", " ") + (f", {match.seniority}" if match.seniority else "")
         console.print(f"[bold]{match.rank}. {escape(match.title)}[/bold] - {escape(match.company or '')}  "
                       f"[bold]{match.score:.0f}[/bold]/100 (fit {match.fit:.0f}; {escape(role)})")
+        console.print(f"   {escape(match.where)}" + (f" | {escape(_salary(match.salary))}" if match.salary else ""),
+                      highlight=False)
         if match.url:
-            console.print(f"   {escape(match.url)}", highlight=False)
+            console.print(f"   {escape(match.url)}", highlight=False, soft_wrap=True)  # a link stays whole
         added = [f"+{c.points:g} {_label(taxonomy, c.skill)}" + (f" (via {_label(taxonomy, c.via)})" if c.via else "")
                  + (f" (one of {' / '.join(_label(taxonomy, o) for o in c.options)})" if c.options else "")
                  + (" (in the title)" if c.in_title else "")

@@ -107,10 +107,17 @@ class Match:
     missing_any_of: list[dict[str, Any]]  # [{"options": [...], "requirement": ...}]
     contributions: list[Contribution]
     penalties: list[dict[str, Any]]
+    where: str = ""  # "Berlin, DE (hybrid); remote: EU"
+    locations: list[str] = field(default_factory=list)
+    remote: bool | None = None
+    salary: dict[str, Any] | None = None  # {"min", "max", "currency", "period_per_year"} when known
+    first_seen: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rank": self.rank, "id": self.id, "title": self.title, "company": self.company, "url": self.url,
+            "where": self.where, "locations": self.locations, "remote": self.remote, "salary": self.salary,
+            "first_seen": self.first_seen,
             "score": self.score, "matched": self.matched, "missing_required": self.missing_required,
             "missing_preferred": self.missing_preferred, "missing_unspecified": self.missing_other,
             "missing_any_of": self.missing_any_of,
@@ -391,15 +398,70 @@ class Matcher:
                                                                    where=total > 0), 1.0)
         return postings, coverage * self.multiplier[postings]
 
+    # Filters ----------------------------------------------------------------------------------
+
+    def apply_filters(self, *, remote_only: bool = False, place: str | None = None, min_score: float | None = None,
+                      since: str | None = None, roles: tuple[str, ...] = ()) -> dict[str, int]:
+        """Leave out postings a person filtered away (scores set to -1); how many each filter took.
+
+        ``place``: on-site or hybrid there, or remote open to it (by geography); ``min_score`` out
+        of 100; ``since``: first seen at or after this ISO date or time; ``roles``: role families.
+        """
+        from jobmatch.matcher.places import parse_person_places, place_fit
+
+        index = self.index
+        taken: dict[str, int] = {}
+        keep = self.scores >= 0
+
+        def cut(name: str, mask: np.ndarray) -> None:
+            nonlocal keep
+            taken[name] = int((keep & ~mask).sum())
+            keep = keep & mask
+
+        if remote_only:
+            values = np.array([bool(self.posting_place(code).remote) for code in range(len(index.place_values))],
+                              dtype=bool)
+            cut("not_remote", values[index.place_codes] if len(index) else np.zeros(0, dtype=bool))
+        if place:
+            person = parse_person_places([place])
+            values = np.array([place_fit(self.posting_place(code), person, takes_remote=True).factor >= 0.9
+                               for code in range(len(index.place_values))], dtype=bool)
+            cut("elsewhere", values[index.place_codes] if len(index) else np.zeros(0, dtype=bool))
+        if roles:
+            values = np.array([family in roles for family in index.family_values], dtype=bool)
+            cut("other_roles", values[index.family_codes] if len(index) else np.zeros(0, dtype=bool))
+        if since:
+            first = np.array(list(index.first_seen), dtype=object)
+            cut("older", np.array([bool(value) and value >= since for value in first], dtype=bool))
+        if min_score is not None:
+            cut("below_min_score", np.round(100 * self.scores, 2) >= min_score)
+        self.scores = np.where(keep, self.scores, -1.0)
+        self.filtered_out = taken
+        return taken
+
+    def posting_place(self, code: int):
+        """The parsed place of a distinct location value (matcher.places.PostingPlace), cached."""
+        from jobmatch.matcher.places import parse_posting_location
+
+        cache = self.__dict__.setdefault("_places", {})
+        if code not in cache:
+            locations, remote = split_place_key(self.index.place_values[code])
+            cache[code] = parse_posting_location("; ".join(locations) or None, remote=remote)
+        return cache[code]
+
+    def where(self, row: int) -> str:
+        """Where a posting is, for a table: "Berlin, DE (hybrid); remote: EU"."""
+        return self.posting_place(int(self.index.place_codes[row])).label
+
     # Results ----------------------------------------------------------------------------------
 
     def rank(self, top: int | None = 20) -> Ranking:
         considered = int((self.scores >= 0).sum())
         chosen = self.top_rows(top if top is not None else considered)
         matches = [self.explain(row, rank) for rank, row in enumerate(chosen, start=1)]
-        return Ranking(matches=matches, considered=considered,
-                       filtered={"excluded_company": int(self.excluded.sum()), "not_a_job": int(self.not_job.sum())},
-                       scores=self.scores)
+        filtered = {"excluded_company": int(self.excluded.sum()), "not_a_job": int(self.not_job.sum())}
+        filtered.update(getattr(self, "filtered_out", {}))
+        return Ranking(matches=matches, considered=considered, filtered=filtered, scores=self.scores)
 
     def top_rows(self, count: int) -> list[int]:
         """The best ``count`` postings, best first. Equal scores (to 6 places): the posting that uses
@@ -460,7 +522,19 @@ class Matcher:
             missing_required=missing["required"], missing_preferred=missing["preferred"],
             missing_other=missing["unspecified"], missing_any_of=missing_groups,
             contributions=contributions, penalties=self._penalties_of(row),
+            where=self.where(row), locations=index.locations_of(row),
+            remote=None if index.remote[row] < 0 else bool(index.remote[row]), salary=self._salary_of(row),
+            first_seen=index.first_seen[row],
         )
+
+    def _salary_of(self, row: int) -> dict[str, Any] | None:
+        index = self.index
+        low, high = float(index.salary_min[row]), float(index.salary_max[row])
+        if np.isnan(low) and np.isnan(high):
+            return None
+        currency = index.currency_values[index.currency_codes[row]] if len(index.currency_values) else ""
+        return {"min": None if np.isnan(low) else low, "max": None if np.isnan(high) else high,
+                "currency": currency or None, "per_year": float(index.salary_yearly[row])}
 
     def _penalties_of(self, row: int) -> list[dict[str, Any]]:
         index = self.index
