@@ -29,6 +29,9 @@ EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", "
 @click.option("--threshold", default=100 * MATCH_THRESHOLD, show_default=True, type=click.FloatRange(0, 100),
               help="Match threshold (score out of 100) for 'over threshold' and the gaps' 'unlocks'.")
 @click.option("--strict", is_flag=True, help="Unknown skills in the profile are errors, not warnings.")
+@click.option("--open", "open_report", is_flag=True, expose_value=False, callback=lambda ctx, _param, value:
+              ctx.meta.update({"report.open": value}),
+              help="Open the written report in the default browser (not with -o -, stdout).")
 @db_option
 @click.pass_context
 def report_command(ctx: click.Context, profile: str, fmt: str | None, output: str, top: int, new_only: bool,
@@ -65,6 +68,23 @@ def report_command(ctx: click.Context, profile: str, fmt: str | None, output: st
     if not to_stdout:
         click.echo(f"Wrote {output} ({data['summary']['shown']} posting(s)"
                    + (f", {data['summary']['new_postings']} new" if previous else "") + ").", err=True)
+    if ctx.meta.get("report.open"):
+        open_in_browser(None if to_stdout else Path(output))
+
+
+def open_in_browser(path: Path | None) -> None:
+    """``report --open``: the written file in the default browser; nothing to open on stdout."""
+    if path is None:
+        click.echo("--open: the report went to stdout, so there is no file to open (give -o FILE).", err=True)
+        return
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(path.resolve().as_uri())
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        click.echo(f"--open: no browser could be started; the report is {path.resolve()}", err=True)
 
 
 def _description(store, posting_id: str) -> str | None:

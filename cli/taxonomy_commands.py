@@ -46,8 +46,8 @@ def _category_id(taxonomy, name: str) -> str:
             return category.id
     import difflib
 
-    names = {c.label.casefold(): c.label for c in taxonomy.categories.values()}
-    names.update({c.id.replace("_", " "): c.id for c in taxonomy.categories.values()})
+    names = {c.id.replace("_", " "): c.id for c in taxonomy.categories.values()}
+    names.update({c.label.casefold(): c.label for c in taxonomy.categories.values()})  # labels first
     close = [names[n] for n in difflib.get_close_matches(wanted, list(names), n=2, cutoff=0.6)]
     hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     known = "; ".join(f"{c.label} ({c.id})" for c in sorted(taxonomy.categories.values(), key=lambda c: c.label))
