@@ -53,7 +53,7 @@ class Profile:
     unknown_skills: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # The role families the person aims for (matcher.roles): from `targets:`, else the families of
-    # `preferences.titles`, else empty (the ranking then takes the ML families).
+    # `preferences.titles`, else the families the skills point to, else empty (every technical family).
     targets: list[str] = field(default_factory=list)
     # Where the person lives, and their links (github, linkedin, website, ...), as `profile from-resume`
     # reads them from a résumé; kept for the person, not used by the ranking.
@@ -128,6 +128,10 @@ def parse_profile(text: str, taxonomy: Taxonomy, *, path: str = "profile", stric
         if existing and (existing.years or 0) >= (years or 0):
             continue
         profile.skills[skill_id] = ProfileSkill(skill_id, name, years, level)
+    if not profile.targets:
+        from jobmatch.matcher.roles import families_from_skills
+
+        profile.targets = families_from_skills(profile.skills)  # "else from the skills"
     if not profile.skills and not allow_no_skills:
         if profile.unknown_skills:
             raise ProfileError(path, "none of the profile's skills is in the taxonomy "

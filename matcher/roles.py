@@ -295,6 +295,17 @@ def _refine(text: str, *, semi: bool) -> tuple[str, str] | None:
     return None
 
 
+def families_from_skills(skill_ids: Iterable[str], minimum: int = 2) -> list[str]:
+    """The role families a person's skills point to (each with at least ``minimum`` of the family's
+    telling skills), most first: a profile that names no targets nor titles is ranked for these.
+    Empty when the skills point nowhere in particular (a Java backend profile: every technical
+    family is then a target)."""
+    held = set(skill_ids)
+    counts = {family: len(held & ids) for family, ids in _SKILL_FAMILIES.items()}
+    return [family for family, count in sorted(counts.items(), key=lambda kv: (-kv[1], FAMILIES.index(kv[0])))
+            if count >= minimum]
+
+
 def _from_skills(skills: list[str]) -> tuple[str | None, str]:
     if not skills:
         return None, ""

@@ -15,7 +15,7 @@ import re
 import pytest
 
 from jobmatch.matcher.index import PostingIndex
-from jobmatch.matcher.profile import Profile, ProfileSkill
+from jobmatch.matcher.profile import Profile, parse_profile
 from jobmatch.matcher.ranking import Matcher
 from jobmatch.taxonomy.evaluation import read_skillspan
 from jobmatch.taxonomy.extraction import SkillExtractor
@@ -53,7 +53,9 @@ def corpus(request):
 
 
 def profile_of(taxonomy, skill_ids) -> Profile:
-    return Profile(skills={s: ProfileSkill(s, s) for s in skill_ids if s in taxonomy.skills})
+    """A profile of these skills as `profile.yaml` would give it (its targets read from the skills)."""
+    names = sorted(s for s in skill_ids if s in taxonomy.skills)
+    return parse_profile("skills: [" + ", ".join(names) + "]", taxonomy)
 
 
 def test_a_postings_own_skills_find_it_near_the_top(corpus):
