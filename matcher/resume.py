@@ -649,6 +649,7 @@ class ResumeSkill:
     level_text: str | None = None
     source: str = "text"  # skills | experience | education | certification | language | text
     via: list[str] = field(default_factory=list)  # narrower skills whose jobs count for this one
+    span: tuple[int, int] | None = None  # where it is named on its first line
     checks: list[str] = field(default_factory=list)
 
 
@@ -694,10 +695,23 @@ class Reading:
     def work_entries(self) -> list[Entry]:
         return [e for e in self.entries if e.kind == "work"]
 
-    def quote(self, index: int, limit: int = 110) -> str:
-        text = self.lines[index].strip()
-        text = _BULLET.sub("", text).strip()
-        return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    raw_lines: list[str] = field(default_factory=list, repr=False)  # in memory only: never written
+
+    def quote(self, index: int, limit: int = 110, span: tuple[int, int] | None = None) -> str:
+        """Line ``index`` as a comment quotes it: scrubbed, at most ``limit`` characters, around ``span``."""
+        raw = self.raw_lines[index] if index < len(self.raw_lines) else self.lines[index]
+        start, end = 0, len(raw)
+        bullet = _BULLET.match(raw)
+        if bullet:
+            start = bullet.end()
+        if end - start > limit and span is not None and span[1] - start > limit - 10:
+            start = max(start, min(span[0] - limit // 3, end - limit))
+            start = raw.rfind(" ", 0, start) + 1 if " " in raw[:start] else start
+        text = scrub(raw[start:end].strip())
+        lead = "…" if start > (bullet.end() if bullet else 0) else ""
+        if len(text) > limit - len(lead):
+            text = text[:limit - 1 - len(lead)].rstrip() + "…"
+        return lead + text
 
 
 _INTERNSHIP = re.compile(r"\b(intern|interns|internship|praktikum|praktikant\w*|werkstudent\w*|working student|"
@@ -730,7 +744,8 @@ def read_resume(document: Document, taxonomy: Taxonomy, *, as_of: dt.date | None
     """Read a document into a :class:`Reading` (pure: no files, no store)."""
     as_of = as_of or dt.date.today()
     lines = document.lines
-    reading = Reading(document.path, document.kind, document.pages, as_of, [scrub(line) for line in lines])
+    reading = Reading(document.path, document.kind, document.pages, as_of, [scrub(line) for line in lines],
+                      raw_lines=list(lines))
     sections = _sections(lines, document.headings)
     extractor = extractor or extractor_for(document.text, taxonomy)
     extractions = _extract_lines(extractor, lines)
@@ -774,7 +789,9 @@ def _extract_lines(extractor: Any, lines: list[str]) -> list[Any]:
     short line is not taken for a posting's heading ("MACHINE LEARNING ENGINEER")."""
     texts = []
     for line in lines:
-        text = _BULLET.sub("- ", line, count=1) if _BULLET.match(line) else line
+        text = _BULLET.sub(lambda m: "-" + " " * (len(m.group(0)) - 1), line, count=1)  # offsets kept
+        text = _EMAIL.sub(lambda m: " " * len(m.group(0)), text)
+        text = _LINK.sub(lambda m: " " * len(m.group(0)), text)
         if text.strip() and ":" not in text and not text.rstrip().endswith((".", ",", ";", "!", "?")):
             text = text.rstrip() + " ."
         texts.append(text)
@@ -796,7 +813,7 @@ def _sections(lines: list[str], headings: set[int]) -> list[str]:
         if kind is not None:
             current = kind
             kinds.append("heading")
-        elif index in headings and index > 0:
+        elif index in headings and (index > 4 or current != "header"):
             current = "other"
             kinds.append("heading")
         else:
@@ -884,6 +901,8 @@ def _read_skills(reading: Reading, lines: list[str], sections: list[str], extrac
             skill = taxonomy.skills.get(found.id)
             if skill is None or skill.category == "degrees":
                 continue
+            if section in ("header", "contact") and found.id in _LINK_WORDS:
+                continue  # "GitHub · LinkedIn" in the contact line: links, not skills
             found_here.append(found.id)
             entry = _skill(reading, taxonomy, found.id, line, found.spans)
             entry.lines.append(index)
@@ -956,6 +975,8 @@ def _read_skills(reading: Reading, lines: list[str], sections: list[str], extrac
             entry.checks.append("a language named outside a languages section: do you speak it?")
 
 
+_LINK_WORDS = {"github", "gitlab", "linkedin", "kaggle", "hugging_face", "huggingface", "medium", "stack_overflow",
+               "bitbucket", "twitter", "orcid", "google_scholar"}
 _KNOWN_UNLISTED_LANGUAGES = {"yoruba", "igbo", "hausa", "swahili", "amharic", "bengali", "urdu", "punjabi",
                              "telugu", "marathi", "gujarati", "kannada", "malayalam", "catalan", "basque",
                              "galician", "serbian", "croatian", "bosnian", "slovak", "slovenian", "bulgarian",
@@ -970,7 +991,7 @@ def _skill(reading: Reading, taxonomy: Taxonomy, skill_id: str, line: str,
     entry = reading.skills.get(skill_id)
     if entry is None:
         entry = ResumeSkill(skill_id, profile_key(taxonomy, skill_id, [line[s:e] for s, e in spans]),
-                            taxonomy.skills[skill_id].category)
+                            taxonomy.skills[skill_id].category, span=spans[0] if spans else None)
         reading.skills[skill_id] = entry
     return entry
 
@@ -979,7 +1000,10 @@ def profile_key(taxonomy: Taxonomy, skill_id: str, written: list[str] | None = N
     """The name to write for a skill: as the résumé wrote it (lower case) if that names the skill,
     else its label, else its id; always one that resolves back to the skill."""
     skill = taxonomy.skills[skill_id]
-    for candidate in [*(written or []), skill.label, *skill.aliases, skill.id]:
+    order = [*(written or []), skill.label, *skill.aliases, skill.id]
+    if skill.category == "education_fields":  # "phd in statistics" names the field: write "statistics degree"
+        order = [skill.label, *(written or []), *skill.aliases, skill.id]
+    for candidate in order:
         candidate = " ".join(candidate.split()).lower()
         if candidate and taxonomy.resolve(candidate) == skill_id and len(candidate) <= 60:
             return candidate
@@ -1048,8 +1072,8 @@ def _read_education(reading: Reading, lines: list[str], sections: list[str], ext
                 continue
             level = skill.degree_level or "none"
             levels.append((level, *found.spans[0]))
-        if not levels and extraction.education and re.search(r"\b(diplom|dipl\.)", line, re.I):
-            levels.append((extraction.education, 0, 0))
+        for level, pattern in _DEGREE_WORDS:
+            levels.extend((level, m.start(), m.end()) for m in pattern.finditer(line))
         if not levels:
             continue
         level, start, end = max(levels, key=lambda item: EDUCATION_ORDER.index(item[0]))
@@ -1078,6 +1102,17 @@ def _read_education(reading: Reading, lines: list[str], sections: list[str], ext
     for degree in unfinished:
         reading.checks.append(f"a {degree.level} degree not finished yet (line {degree.line + 1}: "
                               f"\"{degree.text}\"): not counted as your education")
+
+
+_DEGREE_WORDS = (
+    ("phd", re.compile(r"\b(?:ph\.?\s?d\.?|d\.?\s?phil\.?|doctorate|doctor of \w+|doctoral degree|dr\.\s?(?:rer|phil|ing)\.)"
+                       r"(?![\w-])", re.I)),
+    ("master", re.compile(r"\b(?:master'?s?|m\.\s?sc\.?|msc|m\.s\.|ms(?=\s+(?:in|of)\b|,)|m\.?\s?eng\.?|meng|mba|"
+                          r"m\.a\.|ma(?=\s+in\b)|mphil|m\.?\s?tech|mtech|diplom(?:-\w+)?|dipl\.-?\s?\w*|magister|"
+                          r"laurea magistrale)(?![\w-])", re.I)),
+    ("bachelor", re.compile(r"\b(?:bachelor'?s?|b\.\s?sc\.?|bsc|b\.s\.|bs(?=\s+(?:in|of)\b|,)|b\.a\.|ba(?=\s+(?:in|of)\b)|"
+                            r"b\.?\s?eng\.?|beng|b\.?\s?tech|btech|b\.e\.|licenciatura|laurea)(?![\w-])", re.I)),
+)
 
 
 def _has_degree(extraction: Any, taxonomy: Taxonomy) -> bool:
@@ -1369,7 +1404,7 @@ def skill_value(skill: ResumeSkill) -> str:
 
 def skill_comment(reading: Reading, skill: ResumeSkill) -> str:
     lines = list(dict.fromkeys(skill.lines))
-    text = f'from: "{reading.quote(lines[0], 90)}"'
+    text = f'from: "{reading.quote(lines[0], 90, skill.span)}"'
     if len(lines) > 1:
         text += f" (+{len(lines) - 1} more line{'s' if len(lines) > 2 else ''})"
     if skill.entries and skill.stated_years is None:
