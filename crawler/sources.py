@@ -6,6 +6,7 @@ YAML, read with ``yaml.safe_load`` and validated here; every error names the fil
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -14,33 +15,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
+from jobmatch.crawler.boards import boards
+from jobmatch.crawler.boards.base import Board
 from jobmatch.crawler.errors import SourceError
 from jobmatch.crawler.relevance import RelevanceFilter, relevance_filter_from_config
 
-
-@dataclass(frozen=True)
-class BoardType:
-    """What a board type needs: its key field (None for the public remote-job APIs) and API host."""
-
-    key: str | None
-    host: str | None
-    options: tuple[str, ...] = ()
-
-
-BOARD_TYPES: dict[str, BoardType] = {
-    "greenhouse": BoardType("board", "https://boards-api.greenhouse.io"),
-    "lever": BoardType("site", "https://api.lever.co", ("region",)),
-    "ashby": BoardType("board", "https://api.ashbyhq.com"),
-    "workable": BoardType("company", "https://apply.workable.com"),
-    "smartrecruiters": BoardType("company", "https://api.smartrecruiters.com"),
-    "remotive": BoardType(None, "https://remotive.com", ("category", "search")),
-    "remoteok": BoardType(None, "https://remoteok.com"),
-    "arbeitnow": BoardType(None, "https://www.arbeitnow.com"),
-    "jsonld": BoardType("urls", None),
-    "rss": BoardType("urls", None),
-}
-# Hosts a board keeps for one region (SOURCES.md: Lever's EU boards).
-REGION_HOSTS = {("lever", "eu"): "https://api.eu.lever.co"}
+# Every board type, from the boards' own declarations (``jobmatch.crawler.boards``).
+BOARD_TYPES: dict[str, Board] = boards()
 COMMON_KEYS = ("type", "name", "base_url", "company_name")
 
 
@@ -56,10 +37,24 @@ class Source:
     company_name: str | None = None
     options: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def board(self) -> Board:
+        return BOARD_TYPES[self.type]
+
+    def api_host(self) -> str:
+        """The scheme and host of the board's real API for this source (its key and options filled in)."""
+        return self.board.api_host(self.key, self.options)
+
     def api_url(self, path_and_query: str) -> str:
         """The board API's URL for a path: on its real host, or on ``base_url`` when one is set."""
-        host = REGION_HOSTS.get((self.type, self.options.get("region", ""))) or BOARD_TYPES[self.type].host
-        return rebase_url(f"{host}{path_and_query}", self.base_url)
+        return rebase_url(f"{self.api_host()}{path_and_query}", self.base_url)
+
+    def option(self, name: str) -> str | None:
+        """An option's value, else the board's default for it."""
+        if name in self.options:
+            return self.options[name]
+        declared = self.board.option(name)
+        return declared.default if declared else None
 
     def page_url(self, url: str) -> str:
         """A URL the board named (a listed page, a next-page link), moved to ``base_url`` if set."""
@@ -151,12 +146,13 @@ def _source(entry: Any, filename: str, index: int) -> Source:
     if board_type not in BOARD_TYPES:
         raise SourceError(f"{where}.type: expected one of {', '.join(BOARD_TYPES)}, got {board_type!r}")
     spec = BOARD_TYPES[board_type]
-    allowed = set(COMMON_KEYS) | set(spec.options) | ({spec.key} if spec.key else set())
+    option_names = tuple(option.name for option in spec.options)
+    allowed = set(COMMON_KEYS) | set(option_names) | ({spec.key} if spec.key else set())
     for key in entry:
         if key not in allowed:
             raise SourceError(f"{where}.{key}: unknown field for a {board_type} source "
-                              f"(allowed: {', '.join(sorted(allowed))})")
-    for key in ("name", "base_url", "company_name", *spec.options):
+                              f"(allowed: {', '.join(sorted(map(str, allowed)))})")
+    for key in ("name", "base_url", "company_name"):
         if key in entry and not _is_text(entry[key]):
             raise SourceError(f"{where}.{key}: expected a non-empty string")
     base_url = entry.get("base_url")
@@ -178,19 +174,38 @@ def _source(entry: Any, filename: str, index: int) -> Source:
                 raise SourceError(f"{where}.urls[{position}]: expected an http(s) URL, got {url!r}")
         urls = tuple(value)
     elif spec.key:
-        value = entry.get(spec.key)
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if not _is_text(value) or "/" in value:
-            raise SourceError(f"{where}.{spec.key}: required for a {board_type} source, the board's key "
-                              f"(a name without '/')")
-        key = value.strip()
-    options = {name: entry[name].strip() for name in spec.options if name in entry}
-    if options.get("region") not in (None, "eu"):
-        raise SourceError(f"{where}.region: expected 'eu' (or leave it out), got {options['region']!r}")
+        value = _scalar_text(entry.get(spec.key))
+        if value is None or not re.fullmatch(spec.key_pattern, value):
+            raise SourceError(f"{where}.{spec.key}: required for a {board_type} source, {spec.key_help}")
+        key = value
+    options = {}
+    for option in spec.options:
+        if option.name not in entry:
+            if option.required:
+                raise SourceError(f"{where}.{option.name}: required for a {board_type} source"
+                                  + (f", {option.help}" if option.help else ""))
+            continue
+        value = _scalar_text(entry[option.name])
+        if value is None:
+            raise SourceError(f"{where}.{option.name}: expected a non-empty string")
+        if option.choices and value not in option.choices:
+            leave = "" if option.required else " (or leave it out)"
+            raise SourceError(f"{where}.{option.name}: expected {' or '.join(map(repr, option.choices))}{leave}, "
+                              f"got {value!r}")
+        if option.pattern and not re.fullmatch(option.pattern, value):
+            raise SourceError(f"{where}.{option.name}: expected {option.pattern_help or option.pattern}, "
+                              f"got {value!r}")
+        options[option.name] = value
     name = entry.get("name") or _default_name(board_type, key, urls)
     return Source(name=name.strip(), type=board_type, key=key, urls=urls, base_url=base_url,
                   company_name=entry.get("company_name"), options=options)
+
+
+def _scalar_text(value: Any) -> str | None:
+    """A key or option: a non-empty string (a YAML number such as a thread id counts), stripped."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return value.strip() if _is_text(value) else None
 
 
 def _default_name(board_type: str, key: str | None, urls: tuple[str, ...]) -> str:

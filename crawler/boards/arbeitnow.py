@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobmatch.crawler.boards.base import Board, Crawl, Fetch, Handler, Step, UrlForm, start_with
 from jobmatch.crawler.boards.fields import (
     BoardPage,
     as_dict,
@@ -53,3 +54,18 @@ def parse_job(job: Any, *, source: str) -> Posting | None:
         seniority=seniority_from_title(title),
         posted_at=iso_datetime(job.get("created_at")),
     )
+
+
+def _parse_page(data: Any, crawl: Crawl) -> Step:
+    """Paged through ``links.next`` (moved to ``base_url`` by the spider)."""
+    page = parse_page(data, source=crawl.source.name)
+    return Step(page=page, next=[Fetch(page.next_url, "parse_page")] if page.next_url and page.entries else [])
+
+
+BOARD = Board(
+    type="arbeitnow", label="Arbeitnow", host="https://www.arbeitnow.com", public=True,
+    endpoint="GET /api/job-board-api: pages through links.next",
+    start=start_with("parse_page", API_PATH),
+    handlers={"parse_page": Handler(_parse_page)},
+    url_forms=(UrlForm("https://www.arbeitnow.com", r"(?:www\.)?arbeitnow\.com", "https://www.arbeitnow.com/"),),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobmatch.crawler.boards.base import Board, Handler, UrlForm, start_with, whole_board
 from jobmatch.crawler.boards.fields import (
     BoardPage,
     as_dict,
@@ -83,3 +84,18 @@ def _salary(compensation: Any) -> tuple[float | None, float | None, str | None, 
         return (number(component.get("minValue")), number(component.get("maxValue")),
                 identifier(component.get("currencyCode")), salary_period(component.get("interval")))
     return None, None, None, None
+
+
+BOARD = Board(
+    type="ashby", label="Ashby", key="board", host="https://api.ashbyhq.com",
+    endpoint="GET /posting-api/job-board/{board}?includeCompensation=true: the whole board",
+    start=start_with("parse_board", lambda crawl: board_path(crawl.key)),
+    handlers={"parse_board": Handler(whole_board(parse_board))},
+    url_forms=(
+        UrlForm("https://jobs.ashbyhq.com/{board}", r"jobs\.ashbyhq\.com/(?P<board>[\w.%-]+)",
+                "https://jobs.ashbyhq.com/acme"),
+        UrlForm("https://api.ashbyhq.com/posting-api/job-board/{board}",
+                r"api\.ashbyhq\.com/posting-api/job-board/(?P<board>[\w.%-]+)",
+                "https://api.ashbyhq.com/posting-api/job-board/acme?includeCompensation=true"),
+    ),
+)

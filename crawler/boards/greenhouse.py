@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobmatch.crawler.boards.base import Board, Handler, UrlForm, start_with, whole_board
 from jobmatch.crawler.boards.fields import (
     BoardPage,
     as_dict,
@@ -71,3 +72,23 @@ def parse_job(job: Any, *, source: str, company: str | None = None) -> Posting |
         seniority=seniority_from_title(title),
         posted_at=iso_datetime(job.get("first_published")) or iso_datetime(job.get("updated_at")),
     )
+
+
+BOARD = Board(
+    type="greenhouse", label="Greenhouse", key="board", host="https://boards-api.greenhouse.io",
+    endpoint="GET /v1/boards/{board}/jobs?content=true: the whole board, content included",
+    start=start_with("parse_board", lambda crawl: jobs_path(crawl.key)),
+    handlers={"parse_board": Handler(whole_board(parse_jobs))},
+    url_forms=(
+        UrlForm("https://boards.greenhouse.io/embed/job_board?for={board}",
+                r"(?:job-)?boards\.greenhouse\.io/embed/job_board\?for=(?P<board>[\w.-]+)",
+                "https://boards.greenhouse.io/embed/job_board?for=acme"),
+        UrlForm("https://boards.greenhouse.io/{board}", r"boards\.greenhouse\.io/(?P<board>[\w.-]+)",
+                "https://boards.greenhouse.io/acme"),
+        UrlForm("https://job-boards.greenhouse.io/{board}", r"job-boards\.greenhouse\.io/(?P<board>[\w.-]+)",
+                "https://job-boards.greenhouse.io/acme/jobs/4001"),
+        UrlForm("https://boards-api.greenhouse.io/v1/boards/{board}/jobs",
+                r"boards-api\.greenhouse\.io/v1/boards/(?P<board>[\w.-]+)",
+                "https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true"),
+    ),
+)

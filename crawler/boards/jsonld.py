@@ -11,7 +11,9 @@ from typing import Any
 
 import lxml.html
 
+from jobmatch.crawler.boards.base import Board, Crawl, Fetch, Handler, Step
 from jobmatch.crawler.boards.fields import (
+    BoardFormatError,
     BoardPage,
     as_dict,
     as_list,
@@ -131,3 +133,19 @@ def _structured_value(value: Any) -> Any:
     if isinstance(value, list):
         return [_structured_value(v) for v in value]
     return value
+
+
+def _parse_page(html: str, crawl: Crawl, page_url: str) -> Step:
+    page = parse_page(html, page_url=page_url, source=crawl.source.name, company=crawl.source.company_name)
+    if page.entries == 0:
+        raise BoardFormatError("no schema.org JobPosting on the page")
+    return Step(page=page)
+
+
+BOARD = Board(
+    type="jsonld", label="Career pages (schema.org JobPosting)", key="urls",
+    endpoint="GET each listed page; every JobPosting in its JSON-LD",
+    start=lambda crawl: [Fetch(url, "parse_page", {"page_url": url}) for url in crawl.source.urls],
+    handlers={"parse_page": Handler(_parse_page, body="text")},
+    notes="any page: `jobmatch sources add URL --type jsonld`",
+)

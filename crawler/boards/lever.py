@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobmatch.crawler.boards.base import Board, Crawl, Fetch, Handler, Option, Step, UrlForm
 from jobmatch.crawler.boards.fields import (
     BoardPage,
     as_dict,
@@ -93,3 +94,32 @@ def _html_or_plain(item: dict[str, Any], name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         value = item.get(f"{name}Plain")
     return description_text(value)
+
+
+def _page(crawl: Crawl, skip: int) -> Fetch:
+    return Fetch(crawl.api(postings_path(crawl.key, skip, crawl.page_size)), "parse_page", {"skip": skip})
+
+
+def _parse_page(data: Any, crawl: Crawl, skip: int = 0) -> Step:
+    """A page shorter than the page size is the last."""
+    page = parse_postings(data, source=crawl.source.name, company=crawl.company)
+    return Step(page=page, next=[_page(crawl, skip + crawl.page_size)] if page.entries >= crawl.page_size else [])
+
+
+BOARD = Board(
+    type="lever", label="Lever", key="site", host="https://api.lever.co",
+    options=(Option("region", "Lever's EU host (api.eu.lever.co)", choices=("eu",)),),
+    option_hosts={("region", "eu"): "https://api.eu.lever.co"},
+    endpoint="GET /v0/postings/{site}?mode=json&skip=&limit=: pages of JOBMATCH_PAGE_SIZE",
+    start=lambda crawl: [_page(crawl, 0)],
+    handlers={"parse_page": Handler(_parse_page)},
+    url_forms=(
+        UrlForm("https://jobs.lever.co/{site}", r"jobs\.lever\.co/(?P<site>[\w.-]+)", "https://jobs.lever.co/acme"),
+        UrlForm("https://jobs.eu.lever.co/{site}", r"jobs\.eu\.lever\.co/(?P<site>[\w.-]+)",
+                "https://jobs.eu.lever.co/acme", {"region": "eu"}),
+        UrlForm("https://api.lever.co/v0/postings/{site}", r"api\.lever\.co/v0/postings/(?P<site>[\w.-]+)",
+                "https://api.lever.co/v0/postings/acme?mode=json"),
+        UrlForm("https://api.eu.lever.co/v0/postings/{site}", r"api\.eu\.lever\.co/v0/postings/(?P<site>[\w.-]+)",
+                "https://api.eu.lever.co/v0/postings/acme", {"region": "eu"}),
+    ),
+)

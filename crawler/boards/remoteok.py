@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobmatch.crawler.boards.base import Board, Handler, UrlForm, start_with, whole_board
 from jobmatch.crawler.boards.fields import (
     BoardPage,
     description_text,
@@ -56,3 +57,13 @@ def parse_job(job: Any, *, source: str) -> Posting | None:
         posted_at=iso_datetime(job.get("date")) or iso_datetime(job.get("epoch")),
         structured={"skills": [t for t in tags if t]} if any(tags) else {},
     )
+
+
+BOARD = Board(
+    type="remoteok", label="RemoteOK", host="https://remoteok.com", public=True,
+    endpoint="GET /api: one request",
+    start=start_with("parse_jobs", API_PATH),
+    handlers={"parse_jobs": Handler(whole_board(parse_jobs))},
+    url_forms=(UrlForm("https://remoteok.com", r"(?:www\.)?remoteok\.(?:com|io)", "https://remoteok.com/"),),
+    notes="every job remote; the terms ask for a link back (the URL is kept)",
+)

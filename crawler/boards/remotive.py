@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from jobmatch.crawler.boards.base import Board, Handler, Option, UrlForm, start_with, whole_board
 from jobmatch.crawler.boards.fields import (
     BoardPage,
     description_text,
@@ -58,3 +59,22 @@ def parse_job(job: Any, *, source: str) -> Posting | None:
         posted_at=iso_datetime(job.get("publication_date")),
         structured={"skills": [t for t in tags if t]} if any(tags) else {},
     )
+
+
+BOARD = Board(
+    type="remotive", label="Remotive", host="https://remotive.com", public=True,
+    options=(Option("category", "one of Remotive's categories, e.g. software-dev"),
+             Option("search", "a search term")),
+    endpoint="GET /api/remote-jobs[?category=&search=]: one request",
+    start=start_with("parse_jobs", lambda crawl: jobs_path(crawl.option("category"), crawl.option("search"))),
+    handlers={"parse_jobs": Handler(whole_board(parse_jobs))},
+    url_forms=(
+        UrlForm("https://remotive.com/api/remote-jobs", r"(?:www\.)?remotive\.com/api/remote-jobs",
+                "https://remotive.com/api/remote-jobs"),
+        UrlForm("https://remotive.com/remote-jobs/{category}",
+                r"(?:www\.)?remotive\.com/remote-jobs/(?P<category>[\w-]+)",
+                "https://remotive.com/remote-jobs/software-dev"),
+        UrlForm("https://remotive.com", r"(?:www\.)?remotive\.com", "https://remotive.com/"),
+    ),
+    notes="every job remote; the terms ask for a link back (the URL is kept)",
+)

@@ -9,6 +9,7 @@ from typing import Any
 
 from lxml import etree
 
+from jobmatch.crawler.boards.base import Board, Crawl, Fetch, Handler, Step, UrlForm
 from jobmatch.crawler.boards.fields import (
     BoardFormatError,
     BoardPage,
@@ -88,3 +89,20 @@ def _atom_entry(node: Any, source: str, company: str | None) -> Posting | None:
         seniority=seniority_from_title(title),
         posted_at=iso_datetime(_child_text(node, "published")) or iso_datetime(_child_text(node, "updated")),
     )
+
+
+def _parse_feed(body: bytes, crawl: Crawl, feed_url: str) -> Step:
+    return Step(page=parse_feed(body, feed_url=feed_url, source=crawl.source.name,
+                                company=crawl.source.company_name))
+
+
+BOARD = Board(
+    type="rss", label="RSS and Atom feeds", key="urls",
+    endpoint="GET each listed feed; every item or entry",
+    start=lambda crawl: [Fetch(url, "parse_feed", {"feed_url": url}) for url in crawl.source.urls],
+    handlers={"parse_feed": Handler(_parse_feed, body="bytes")},
+    url_forms=(
+        UrlForm("any URL ending in .rss, .atom or /feed", r"[^?#]*(?:\.rss|\.atom|/feed|/rss)",
+                "https://acme.example/jobs.rss"),
+    ),
+)

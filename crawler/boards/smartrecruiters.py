@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jobmatch.crawler.boards.base import Board, Crawl, Detail, Fetch, Handler, Step, UrlForm
 from jobmatch.crawler.boards.fields import (
     BoardFormatError,
+    BoardPage,
     as_dict,
     description_text,
     employment_type,
@@ -93,3 +95,43 @@ def parse_detail(data: Any, *, source: str, company: str | None = None) -> Posti
         seniority=seniority_from_title(title) or one_line(as_dict(data.get("experienceLevel")).get("label")),
         posted_at=iso_datetime(data.get("releasedDate")),
     )
+
+
+def _list(crawl: Crawl, offset: int) -> Fetch:
+    return Fetch(crawl.api(list_path(crawl.key, offset, crawl.page_size)), "parse_list")
+
+
+def _parse_list(data: Any, crawl: Crawl) -> Step:
+    """A page of summaries: one detail request per posting (the description lives only there)."""
+    listing = parse_list(data)
+    step = Step(page=BoardPage(entries=listing.entries, dropped=listing.dropped, total=listing.total))
+    for summary in listing.summaries:
+        board_id = identifier(summary.get("id")) or ""
+        step.details.append(Detail(
+            Fetch(crawl.api(detail_path(crawl.key, board_id)), "parse_detail"), board_id,
+            one_line(summary.get("name")) or "",
+            fallback=parse_detail(summary, source=crawl.source.name, company=crawl.company)))
+    if listing.next_offset is not None:
+        step.next.append(_list(crawl, listing.next_offset))
+    return step
+
+
+def _parse_detail(data: Any, crawl: Crawl) -> Step:
+    posting = parse_detail(data, source=crawl.source.name, company=crawl.company)
+    return Step(page=BoardPage(postings=[posting] if posting else [], dropped=0 if posting else 1))
+
+
+BOARD = Board(
+    type="smartrecruiters", label="SmartRecruiters", key="company", host="https://api.smartrecruiters.com",
+    endpoint="GET /v1/companies/{company}/postings?limit=&offset= (pages), then /postings/{id} per posting "
+             "whose title could be kept: the description is only in the detail",
+    start=lambda crawl: [_list(crawl, 0)],
+    handlers={"parse_list": Handler(_parse_list), "parse_detail": Handler(_parse_detail)},
+    url_forms=(
+        UrlForm("https://jobs.smartrecruiters.com/{company}",
+                r"(?:jobs|careers)\.smartrecruiters\.com/(?P<company>[\w.-]+)", "https://jobs.smartrecruiters.com/Acme"),
+        UrlForm("https://api.smartrecruiters.com/v1/companies/{company}/postings",
+                r"api\.smartrecruiters\.com/v1/companies/(?P<company>[\w.-]+)",
+                "https://api.smartrecruiters.com/v1/companies/Acme/postings"),
+    ),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobmatch.crawler.boards.base import Board, Handler, UrlForm, start_with, whole_board
 from jobmatch.crawler.boards.fields import (
     BoardPage,
     as_dict,
@@ -60,3 +61,20 @@ def parse_job(job: Any, *, source: str, company: str | None = None) -> Posting |
         seniority=seniority_from_title(title) or one_line(job.get("experience")),
         posted_at=iso_datetime(job.get("published_on")) or iso_datetime(job.get("created_at")),
     )
+
+
+BOARD = Board(
+    type="workable", label="Workable", key="company", host="https://apply.workable.com",
+    endpoint="GET /api/v1/widget/accounts/{company}?details=true: every job, descriptions included",
+    start=start_with("parse_account", lambda crawl: account_path(crawl.key)),
+    handlers={"parse_account": Handler(whole_board(parse_account))},
+    url_forms=(
+        UrlForm("https://apply.workable.com/api/v1/widget/accounts/{company}",
+                r"apply\.workable\.com/api/v1/widget/accounts/(?P<company>[\w.-]+)",
+                "https://apply.workable.com/api/v1/widget/accounts/acme?details=true"),
+        UrlForm("https://apply.workable.com/{company}", r"apply\.workable\.com/(?!api/)(?P<company>[\w.-]+)",
+                "https://apply.workable.com/acme/"),
+        UrlForm("https://{company}.workable.com", r"(?!www\.|apply\.)(?P<company>[\w-]+)\.workable\.com",
+                "https://acme.workable.com"),
+    ),
+)
