@@ -219,6 +219,8 @@ def gaps_command(ctx: click.Context, profile: str, fmt: str, threshold: float, l
         resources = "; ".join(r["title"] for r in gap.resources[:2])
         why = gap.why(threshold / 100, report.top) if gap.postings else \
             "first step for " + ", ".join(_label(taxonomy, s) for s in gap.prerequisite_of)
+        if gap.prerequisites:
+            why += "; learn first: " + ", ".join(_label(taxonomy, s) for s in gap.prerequisites)
         bar = "█" * max(1, round(10 * gap.gain / top_value)) if gap.gain > 0 else ""
         table.add_row(gap.label, bar, why, resources)
     console.print(table)

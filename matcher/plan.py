@@ -60,6 +60,7 @@ def build_plan(report: GapReport, taxonomy: Taxonomy, held: set[str], *, weeks: 
     elif not gaps:
         return StudyPlan([], weeks, note="You have every technical skill your target postings ask for; "
                                          "nothing to add to a plan.")
+    gaps = _with_prerequisites(gaps, taxonomy, report.target_postings)
     steps: list[PlanStep] = []
     later: list[str] = []
     week = 1
@@ -78,6 +79,26 @@ def build_plan(report: GapReport, taxonomy: Taxonomy, held: set[str], *, weeks: 
         steps.append(PlanStep(gap.id, gap.label, week, length, why, prerequisites, gap.resources[:4], gap.gain))
         week += length
     return StudyPlan(steps, weeks, later, note)
+
+
+def _with_prerequisites(gaps: list[Gap], taxonomy: Taxonomy, target_postings: int) -> list[Gap]:
+    """Each gap after the prerequisites it names (the guide's learning path), each step once."""
+    by_id = {gap.id: gap for gap in gaps}
+    ordered: list[Gap] = []
+    placed: set[str] = set()
+    for gap in gaps:
+        for prerequisite in gap.prerequisites:
+            if prerequisite in placed or prerequisite not in taxonomy.skills:
+                continue
+            before = by_id.get(prerequisite) or _foundation(prerequisite, taxonomy, target_postings)
+            if gap.id not in before.prerequisite_of:
+                before.prerequisite_of.append(gap.id)
+            ordered.append(before)
+            placed.add(prerequisite)
+        if gap.id not in placed:
+            ordered.append(gap)
+            placed.add(gap.id)
+    return ordered
 
 
 def _weeks_for(gap: Gap) -> int:

@@ -83,8 +83,9 @@ def build_report(matcher: Matcher, *, top: int = 20, threshold: float = 100 * MA
             "readiness": ready.overall,
         },
         "matches": match_items,
-        "gaps": [dict(gap.to_dict(), why=gap.why(threshold / 100, learn.top) if gap.postings else
-                      "first step for " + ", ".join(label(s) for s in gap.prerequisite_of),
+        "gaps": [dict(gap.to_dict(), why=(gap.why(threshold / 100, learn.top) if gap.postings else
+                                          "first step for " + ", ".join(label(s) for s in gap.prerequisite_of))
+                      + ("; learn first: " + ", ".join(label(s) for s in gap.prerequisites) if gap.prerequisites else ""),
                       value=round(gap.gain / top_value, 3)) for gap in gaps],
         "also_asked": [{"id": gap.id, "label": label(gap.id), "postings": gap.postings,
                         "required_by": gap.required_by, "category": gap.category} for gap in learn.also_asked],

@@ -176,8 +176,15 @@ def test_gaps_count_postings_unlocked_and_put_prerequisites_first(taxonomy):
     matcher = Matcher(index, taxonomy, profile)
     gaps = find_gaps(matcher, threshold=0.6)
     assert gaps[0].id == "docker" and gaps[0].unlocks == 4 and gaps[0].postings == 4
-    ids = [g.id for g in gaps]
-    assert ids.index("pytorch") < ids.index("pytorch_lightning")
+    lightning = next(g for g in gaps if g.id == "pytorch_lightning")
+    assert lightning.prerequisites == ["pytorch"]  # what to learn first, named on the gap
+    # The plan brings a gap's prerequisites along before it.
+    from jobmatch.matcher.plan import build_plan
+    from jobmatch.matcher.ranking import gap_report
+
+    report = gap_report(matcher, threshold=0.6)
+    steps = [s.skill for s in build_plan(report, taxonomy, {"python"}, weeks=52, threshold=0.6).steps]
+    assert steps.index("pytorch") < steps.index("pytorch_lightning")
     ready = readiness(matcher)
     assert 0 < ready.overall < 1 and ready.by_category["programming_languages"] == 1.0
 
