@@ -198,7 +198,7 @@ def _read_pdf(path: str, raw: bytes) -> Document:
     text = "\n".join(texts).replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "-")
     if len(re.sub(r"\s", "", text)) < 40 * min(pages, 2):
         raise ResumeError(path, "no text found: is it a scan? export it as text or PDF with text")
-    lines, headings = _joined(_clean_lines(text.split("\n")), set())
+    lines, headings = _joined(_clean_lines(text.split("\n")), set(), wrapped=True)
     return Document(path, "pdf", lines, pages=pages, links=links, headings=headings)
 
 
@@ -349,27 +349,38 @@ def _clean_lines(lines: Iterable[str]) -> list[str]:
     return cleaned
 
 
+_SPLIT_DATE = re.compile(r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|\d{4}\s*(?:-|–|—|to))\s*$",
+                         re.I)
 _CONNECTOR_END = re.compile(r"(?:,|&|\+|/|\b(?:and|or|with|of|in|on|for|to|the|a|an|by|from|using|via|into|at|as|"
                             r"across|over|under|including|such as|like))$", re.I)
 _STARTS_CONTACT = re.compile(r"^\s*(?:https?://|www\.|\S+@\S+|[a-z0-9.-]+\.[a-z]{2,}/|\+?\d[\d\s()./-]{6,})", re.I)
 
 
-def _joined(lines: list[str], headings: set[int]) -> tuple[list[str], set[int]]:
+def _joined(lines: list[str], headings: set[int], *, wrapped: bool = False) -> tuple[list[str], set[int]]:
     """Lines with hard-wrapped continuations joined ("... on AWS with" + "Terraform."), so a skill or
-    a sentence is not cut in two; headings re-indexed."""
+    a sentence is not cut in two; headings re-indexed. ``wrapped`` (a PDF: every line is wrapped at
+    the column's width) also joins a line as long as its column's lines that ends without a stop."""
     result: list[str] = []
     kept: set[int] = set()
     previous_indent = 0
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    wide = lengths[int(len(lengths) * 0.9)] if lengths else 0
     for index, line in enumerate(lines):
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())
+        before = result[-1].rstrip() if result else ""
+        if before and stripped and index not in headings and (len(result) - 1) not in kept \
+                and _SPLIT_DATE.search(before) and re.match(rf"(?:{_YEAR}|{_PRESENT})\b", stripped, re.I):
+            result[-1] = before + " " + stripped  # "Mar 2022 – Jul" + "2023"
+            continue
         if result and stripped and result[-1].strip() and index not in headings and (len(result) - 1) not in kept \
-                and not _BULLET.match(line) and not _STARTS_CONTACT.match(stripped) \
-                and _period_in(stripped) is None and _period_in(result[-1]) is None \
-                and (_CONNECTOR_END.search(result[-1].rstrip()) or stripped[0].islower()
-                     or (indent > previous_indent and _BULLET.match(result[-1]) is not None)) \
-                and not result[-1].rstrip().endswith((".", ":", ";", "!", "?")) and len(result[-1]) < 400:
-            result[-1] = result[-1].rstrip() + " " + stripped
+                and not _BULLET.match(line) and not _STARTS_CONTACT.match(stripped) and section_of(stripped) is None \
+                and (_period_in(stripped) is None or _CONNECTOR_END.search(before)) and _period_in(before) is None \
+                and (_CONNECTOR_END.search(before) or stripped[0].islower()
+                     or (indent > previous_indent and _BULLET.match(result[-1]) is not None)
+                     or (wrapped and len(before.strip()) >= 0.75 * wide and stripped[0].isalpha())) \
+                and not before.endswith((".", ":", ";", "!", "?")) and len(before) < 400:
+            result[-1] = before + " " + stripped
             continue
         if index in headings:
             kept.add(len(result))
@@ -718,6 +729,8 @@ _INTERNSHIP = re.compile(r"\b(intern|interns|internship|praktikum|praktikant\w*|
                          r"student (?:assistant|job|worker|researcher|developer|engineer|analyst)|teaching assistant|"
                          r"research assistant|tutor|trainee|apprentice\w*|co-?op|summer (?:analyst|associate|"
                          r"student|intern)|stagiaire|pr[aá]cticas|becario|hiwi|wissenschaftliche hilfskraft)\b", re.I)
+_GRADUATE_JOB = re.compile(r"\bresearch assistant\b", re.I)
+_INTERNSHIP_ONLY = re.compile(r"\b(intern|internship|student|praktikum|werkstudent|trainee|co-?op)\b", re.I)
 _STUDENT = re.compile(r"\b(ph\.?\s?d\.?|doctoral|master'?s|bachelor'?s|msc|bsc)\s+(student|candidate|researcher)\b|"
                       r"\bdoktorand\w*\b", re.I)
 _LEARNING = re.compile(r"\b(?:(?:currently|now|still) (?:learning|studying|exploring)|basic knowledge of|basics of|"
@@ -880,6 +893,14 @@ def _read_timeline(reading: Reading, lines: list[str], sections: list[str], as_o
         reading.entries.append(Entry(kind, period, first, last, re.sub(r"\s*·\s*(·\s*)+", " · ", label)[:90]))
         for check in period.checks:
             reading.checks.append(f"{check} (line {date_line + 1})")
+    studies = [e.period.end for e in reading.entries if e.kind == "study"]
+    studies += [int(year) * 12 + 6 for index, line in enumerate(lines) if sections[index] == "education"
+                for year in _YEAR_ONLY.findall(line)]
+    for entry in reading.entries:
+        header = " ".join(lines[entry.first:min(entry.last, entry.first + 2) + 1])
+        if entry.kind == "internship" and _GRADUATE_JOB.search(header) and not _INTERNSHIP_ONLY.search(header) \
+                and studies and entry.period.start >= max(studies) - 1:
+            entry.kind = "work"  # a research assistant after the degree: a job, not a student's
 
 
 def _read_skills(reading: Reading, lines: list[str], sections: list[str], extractions: list[Any],
