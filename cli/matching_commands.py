@@ -27,11 +27,13 @@ def _label(taxonomy, skill_id: str) -> str:
 @click.option("--since", metavar="DATE|Nd", help="Only postings first seen since DATE (2026-11-30) or N days ago (7d).")
 @click.option("--role", "roles", multiple=True, metavar="ROLE",
               help="Only postings of this role family or title (repeatable): ml_engineer, \"Data Scientist\", ...")
+@click.option("--show-tracked", is_flag=True,
+              help="Also show postings you applied to, were turned down for or dismissed (jobmatch track).")
 @db_option
 @click.pass_context
 def rank_command(ctx: click.Context, profile: str, top: int, fmt: str, strict: bool, explain: bool,
                  remote_only: bool, place: str | None, min_score: float | None, since: str | None,
-                 roles: tuple[str, ...]) -> None:
+                 roles: tuple[str, ...], show_tracked: bool) -> None:
     """Rank the open postings against PROFILE, best first, with each score explained."""
     from jobmatch.matcher.ranking import Matcher
     from jobmatch.matcher.roles import resolve_target
@@ -47,6 +49,10 @@ def rank_command(ctx: click.Context, profile: str, top: int, fmt: str, strict: b
     matcher = Matcher(session.index, session.taxonomy, session.profile)
     matcher.apply_filters(remote_only=remote_only, place=place, min_score=min_score, since=since_value,
                           roles=tuple(families))
+    if not session.using_sample:
+        from jobmatch.cli.report_command import profile_key
+
+        matcher.apply_statuses(session.store.statuses(profile_key(profile)), show_tracked=show_tracked)
     ranking = matcher.rank(top)
     if fmt == "json":
         print_json([match.to_dict() for match in ranking.matches])
@@ -116,6 +122,9 @@ def _print_ranking(session, ranking, explain: bool) -> None:
                ("where", "left", 28)]
     if wide:
         columns += [("salary", "left", 14), ("age", "right", 5)]
+    tracked = any(match.status for match in ranking.matches)
+    if tracked:
+        columns += [("status", "left", 12)]
     columns += [("missing (required)", "left", 40)]
     for column, justify, width in columns:
         table.add_column(column, justify=justify, overflow="ellipsis", no_wrap=True, max_width=width)
@@ -126,6 +135,8 @@ def _print_ranking(session, ranking, explain: bool) -> None:
         row = [str(match.rank), f"{match.score:.0f}", match.title, match.company, match.where]
         if wide:
             row += [_salary(match.salary), _age(match.first_seen)]
+        if tracked:
+            row += [match.status or ""]
         table.add_row(*row, missing)
     console.print(table)
     console.print("[dim]--explain shows each score's breakdown and link; `jobmatch postings show ID` one posting.[/dim]")

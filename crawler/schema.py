@@ -136,6 +136,23 @@ def _m004(connection: sa.Connection) -> None:
     taxonomy_snapshots.create(connection)
 
 
+# What a person did with a posting (interested, applied, dismissed, ...), per profile: the same
+# dismissed or applied-to jobs do not come back every morning.
+posting_status = sa.Table(
+    "posting_status", metadata,
+    sa.Column("profile_key", sa.String(64), primary_key=True),
+    sa.Column("posting_id", sa.String(300), primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("note", sa.String(500)),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+
+@migration(5, "what a person did with a posting (application tracking)")
+def _m005(connection: sa.Connection) -> None:
+    posting_status.create(connection)
+
+
 def applied_migrations(connection: sa.Connection) -> set[int] | None:
     """The numbers of the migrations this database has, or None when it has no jobmatch schema yet."""
     if not sa.inspect(connection).has_table(schema_migrations.name):

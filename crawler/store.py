@@ -626,6 +626,28 @@ class Store:
                     ("profile_key",))
         return at
 
+    # Application tracking -----------------------------------------------------------------
+
+    def set_status(self, profile_key: str, posting_id: str, status: str | None, note: str | None = None) -> None:
+        """Record what the person did with a posting (None forgets it)."""
+        table = schema.posting_status
+        with self._write("record the posting's status") as connection:
+            if status is None:
+                connection.execute(table.delete().where(table.c.profile_key == profile_key,
+                                                        table.c.posting_id == posting_id))
+                return
+            _upsert(connection, table, [{"profile_key": profile_key, "posting_id": posting_id, "status": status,
+                                         "note": (note or None) and note[:500], "updated_at": utc_now()}],
+                    ("profile_key", "posting_id"))
+
+    def statuses(self, profile_key: str) -> dict[str, dict[str, Any]]:
+        """posting id -> {status, note, updated_at} for one profile."""
+        table = schema.posting_status
+        with self._read("read posting statuses") as connection:
+            rows = connection.execute(sa.select(table).where(table.c.profile_key == profile_key))
+            return {row.posting_id: {"status": row.status, "note": row.note, "updated_at": row.updated_at}
+                    for row in rows}
+
     # Housekeeping --------------------------------------------------------------------------
 
     def info(self) -> dict[str, Any]:

@@ -41,6 +41,9 @@ TITLE_WEIGHT = 2.0  # a skill the job title names is what the job is
 # How much rarity counts: an ask's weight has the skill's inverse document frequency to this power
 # (1 is plain TF-IDF; lower keeps a posting's rare stack mentions from outweighing its core asks).
 IDF_POWER = 1.0
+# Statuses a person gives postings (jobmatch track); the ones that take a posting out of the ranking.
+STATUSES = ("interested", "applied", "interviewing", "offer", "rejected", "dismissed")
+HIDDEN_STATUSES = frozenset({"applied", "interviewing", "offer", "rejected", "dismissed"})
 # A score (0..1) that counts as a match for "over threshold" and "unlocks".
 MATCH_THRESHOLD = 0.4
 # Role fit: a posting outside the person's target families costs this share of its score.
@@ -112,12 +115,13 @@ class Match:
     remote: bool | None = None
     salary: dict[str, Any] | None = None  # {"min", "max", "currency", "period_per_year"} when known
     first_seen: str = ""
+    status: str | None = None  # what the person did with it (jobmatch track)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rank": self.rank, "id": self.id, "title": self.title, "company": self.company, "url": self.url,
             "where": self.where, "locations": self.locations, "remote": self.remote, "salary": self.salary,
-            "first_seen": self.first_seen,
+            "first_seen": self.first_seen, "status": self.status,
             "score": self.score, "matched": self.matched, "missing_required": self.missing_required,
             "missing_preferred": self.missing_preferred, "missing_unspecified": self.missing_other,
             "missing_any_of": self.missing_any_of,
@@ -439,6 +443,19 @@ class Matcher:
         self.filtered_out = taken
         return taken
 
+    def apply_statuses(self, statuses: dict[str, dict[str, Any]], *, show_tracked: bool = False) -> int:
+        """What the person did with postings (jobmatch track): postings they applied to, were
+        turned down for or dismissed leave the ranking unless ``show_tracked``; every status shows."""
+        self.statuses = statuses
+        if not statuses or show_tracked:
+            return 0
+        done = np.array([statuses.get(posting_id, {}).get("status") in HIDDEN_STATUSES
+                         for posting_id in self.index.ids], dtype=bool)
+        hidden = done & (self.scores >= 0)
+        self.scores = np.where(hidden, -1.0, self.scores)
+        self.__dict__.setdefault("filtered_out", {})["tracked"] = int(hidden.sum())
+        return int(hidden.sum())
+
     def posting_place(self, code: int):
         """The parsed place of a distinct location value (matcher.places.PostingPlace), cached."""
         from jobmatch.matcher.places import parse_posting_location
@@ -525,6 +542,7 @@ class Matcher:
             where=self.where(row), locations=index.locations_of(row),
             remote=None if index.remote[row] < 0 else bool(index.remote[row]), salary=self._salary_of(row),
             first_seen=index.first_seen[row],
+            status=getattr(self, "statuses", {}).get(index.ids[row], {}).get("status"),
         )
 
     def _salary_of(self, row: int) -> dict[str, Any] | None:
