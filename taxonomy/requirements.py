@@ -366,12 +366,14 @@ def _heading_level(line: str) -> str | None:
     qualifications", "What will set you apart", "Bonus points if you have"). A requirement line
     that carries a cue later on ("Top Secret clearance required; SCI preferred") is not a heading.
     """
-    head = line.split(":", 1)[0] if ":" in line else line
+    colon = ":" in line
+    if not colon and (len(line) > 90 or line.count(" ") > 12):
+        return None  # a sentence, not a heading: the common case, decided before any pattern runs
+    head = line.split(":", 1)[0] if colon else line
     head = head.strip(" \t•*-–·#>|").replace("’", "'").replace("`", "'")
     head = head.lstrip("".join(ch for ch in head[:2] if not ch.isalnum() and ch not in "'(")).strip()
     if not head or len(head) > 70 or head.endswith((".", ",", ";")) or ";" in head:
         return None
-    colon = ":" in line
     words = head.split()
     if not colon and (len(words) > 8 or head[0].islower()):
         return None
@@ -450,7 +452,8 @@ def education_asked(text: str, layout: PostingLayout) -> EducationAsked:
     preferred: list[str] = []
     fields: list[tuple[int, int]] = []
     seen: set[int] = set()
-    hints = sorted([m.start() for m in _DEGREE_CONTEXT.finditer(text)] + [m.start() for m in _NAMED_DEGREE.finditer(text)])
+    # Only sentences that name a degree are read (reading a sentence's cues is the costly part).
+    hints = _degree_hints(text)
     for hint in hints:
         sentence = layout.sentence_at(hint)
         if sentence is None or sentence.start in seen or sentence.level == SKIP:
@@ -485,6 +488,24 @@ _GERMAN_DEGREE = (("phd", re.compile(r"\b(promotion|promoviert\w*|doktor\w*)\b",
 # Degree names that say "degree" by themselves, without the word.
 _NAMED_DEGREE = re.compile(r"\b(ph\.?\s?d\.?|doctorate|master'?s|bachelor'?s|m\.\s?sc\.?|b\.\s?sc\.?|msc|bsc|mba|"
                            r"(bs|ba|ms)\s?/\s?(ms|phd)|b\.s\.|m\.s\.|b\.a\.|promotion|hochschulabschluss|studium)(?![a-z])", re.I)
+# Words that may name a degree, found with plain substring search (many times faster than one
+# large pattern); the sentences they sit in are then read properly.
+_DEGREE_WORDS = ("degree", "diploma", "bachelor", "master", "doctor", "phd", "ph.d", "ph. d", "b.s", "m.s", "bsc",
+                 "msc", "b.sc", "m.sc", "mba", "graduate", "studium", "promotion", "hochschul", "b.a.", "m.eng",
+                 "b.tech", " bs ", " ms ", " ba ", "bs/", "ms/", "/ms", "/phd", "bs,", "ms,", " bs.", " ms.", "(bs", "(ms")
+
+
+def _degree_hints(text: str) -> list[int]:
+    lowered = text.lower()
+    hints: list[int] = []
+    for word in _DEGREE_WORDS:
+        start = lowered.find(word)
+        while start >= 0:
+            hints.append(start + (1 if word[0] in " (/" else 0))
+            start = lowered.find(word, start + len(word))
+    return sorted(hints)
+
+
 _BARE_DEGREE = re.compile(r"\b(university degree|college degree|degree)\b", re.I)
 _DEGREE_SUBJECT = re.compile(r"[\s'’s]*(?:degree\s+)?(?:\([^)]{0,30}\)\s*)?(?:in|of|im bereich|der)\s+(?:a\s+|an\s+|the\s+)?",
                              re.I)
