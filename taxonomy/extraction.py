@@ -182,8 +182,9 @@ class SkillExtractor:
             if LEVEL_RANK[level] > LEVEL_RANK[entry.requirement]:
                 entry.requirement = level
         # A skill named only where the employer describes itself ("we run on Kafka") is not asked for.
-        if layout.addresses_candidate:
-            for skill_id in [k for k, v in found.items() if all(layout.about_employer(a) for a, _ in v.spans)]:
+        employer_only = [k for k, v in found.items() if all(layout.about_employer(a) for a, _ in v.spans)]
+        if employer_only and layout.addresses_candidate:  # the costlier check only when something would go
+            for skill_id in employer_only:
                 del found[skill_id]
         overall = self._assign_years(text, spans, found)
         _mark_alternatives(text, [span for span in kept if span[0] in found
