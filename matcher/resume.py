@@ -337,12 +337,16 @@ def _markdown_lines(text: str) -> tuple[list[str], set[int]]:
     return _clean_lines(lines), headings
 
 
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
 def _clean_lines(lines: Iterable[str]) -> list[str]:
     cleaned = []
     for line in lines:
         for piece in line.split("\n"):
             piece = unicodedata.normalize("NFKC", piece).replace("\u00ad", "").replace("\ufffe", "")
             piece = re.sub(r"[\u200b-\u200f\u2028\u2029\ufeff\uf0b7\uf0a7\uf076\uf0d8]", " ", piece)
+            piece = _UNPRINTABLE.sub(" ", piece)  # control characters YAML (and a reader) cannot take
             piece = piece.replace("\t", " | ") if piece.strip() and "\t" in piece.strip() else piece.replace("\t", " ")
             piece = re.sub(r"(?<=\S) {3,}(?=\S)", " | ", piece.rstrip())
             cleaned.append(piece)
@@ -353,7 +357,8 @@ _SPLIT_DATE = re.compile(r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|
                          re.I)
 _CONNECTOR_END = re.compile(r"(?:,|&|\+|/|\b(?:and|or|with|of|in|on|for|to|the|a|an|by|from|using|via|into|at|as|"
                             r"across|over|under|including|such as|like))$", re.I)
-_STARTS_CONTACT = re.compile(r"^\s*(?:https?://|www\.|\S+@\S+|[a-z0-9.-]+\.[a-z]{2,}/|\+?\d[\d\s()./-]{6,})", re.I)
+_STARTS_CONTACT = re.compile(r"^\s*(?:https?://|www\.|\S+@\S+|[a-z0-9.-]+\.[a-z]{2,}/|\+?\d[\d\s()./-]{6,}|"
+                             r"[\w-]+(?:\.[\w-]+)*\.(?:com|dev|io|me|net|org|ai|app|page|site|tech|co|de|uk|eu)\b)", re.I)
 
 
 def _joined(lines: list[str], headings: set[int], *, wrapped: bool = False) -> tuple[list[str], set[int]]:
@@ -1066,6 +1071,9 @@ def _language_level(entry: ResumeSkill, line: str, spans: list[tuple[int, int]],
         left = max([line.rfind(sep, 0, start) for sep in (",", ";", "|", "•", "·", "/")] + [-1]) + 1
         rights = [i for i in (line.find(sep, end) for sep in (",", ";", "|", "•", "·")) if i >= 0]
         right = min(rights) if rights else len(line)
+        bracket = re.match(r"\s*[(\[]", line[end:])
+        if bracket and line.find(")", end) > right:  # "English (IELTS 7.5, professional working proficiency)"
+            right = line.find(")", end) + 1
         segment = line[left:right]
         for level, pattern in _LANGUAGE_LEVELS:
             match = pattern.search(segment)
@@ -1255,7 +1263,12 @@ def _read_identity(reading: Reading, lines: list[str], sections: list[str], docu
 _PARTICLES = {"von", "van", "de", "da", "del", "der", "di", "bin", "al", "le", "la", "dos", "du", "ten", "zu"}
 
 
+_CREDENTIALS = re.compile(r"^(?:dr|prof|mr|ms|mrs)\.?\s+|,?\s+(?:ph\.?\s?d\.?|msc|m\.sc\.|mba|md|cfa|p\.?eng|"
+                          r"dipl\.-\w+\.?)$", re.I)
+
+
 def _name_like(text: str) -> bool:
+    text = _CREDENTIALS.sub("", text).strip()
     words = text.split()
     return 2 <= len(words) <= 4 and not re.search(r"[\d@/:|,()•·+&]", text) and section_of(text) is None and \
         all((w[:1].isupper() and w[1:2].islower() or w.isupper() and len(w) > 1) or w.lower() in _PARTICLES
@@ -1276,7 +1289,7 @@ def _name(lines: list[str], header: list[int], sections: list[str], entries: lis
                   and _name_like(_BULLET.sub("", lines[i]).strip(" |"))]
 
     def spelled(index: int) -> bool:
-        words = [_fold(w) for w in lines[index].split() if w.lower() not in _PARTICLES]
+        words = [_fold(w) for w in _CREDENTIALS.sub("", lines[index].strip()).split() if w.lower() not in _PARTICLES]
         return bool(words) and all(len(w) >= 2 and w in handles for w in words[:1]) and \
             sum(w in handles for w in words) >= min(2, len(words))
 
@@ -1285,7 +1298,7 @@ def _name(lines: list[str], header: list[int], sections: list[str], entries: lis
         chosen = next((i for i in candidates if i in header[:3]), None)
     if chosen is None:
         return None, None
-    words = _BULLET.sub("", lines[chosen]).strip(" |").split()
+    words = _CREDENTIALS.sub("", _BULLET.sub("", lines[chosen]).strip(" |")).split()
     return " ".join(w.capitalize() if w.isupper() and len(w) > 1 else w for w in words), chosen
 
 
@@ -1411,7 +1424,7 @@ def _key(value: str) -> str:
 
 
 def _comment(text: str) -> str:
-    return " ".join(text.replace("\r", " ").replace("\n", " ").split())
+    return " ".join(_UNPRINTABLE.sub(" ", text).split())
 
 
 def skill_value(skill: ResumeSkill) -> str:
@@ -1708,9 +1721,8 @@ def _insert_skills(text: str, new: list[tuple[str, str, str, list[str]]]) -> str
             line_start = text.rfind("\n", 0, first.start_mark.index) + 1
             dash_at = text.find("-", line_start, first.start_mark.index)
             column = dash_at - line_start if dash_at >= 0 else column
-        last = value.value[-1][1] if not dash else value.value[-1]
-        end = last.end_mark
-        at = _line_end(text, end.index - 1 if end.column == 0 and end.index > 0 else end.index)
+        end = _last_end(value.value[-1][1] if not dash else value.value[-1])
+        at = _line_end(text, max(0, end.index - 1) if end.column == 0 else end.index)
         return text[:at] + "\n" + "\n".join(entry_lines(" " * column, dash)) + text[at:]
     if isinstance(value, yaml.MappingNode | yaml.SequenceNode) and value.flow_style:
         data = yaml.safe_load(text[value.start_mark.index:value.end_mark.index])
@@ -1728,6 +1740,14 @@ def _insert_skills(text: str, new: list[tuple[str, str, str, list[str]]]) -> str
         replacement = "\n" + "\n".join(block + entry_lines("  ", False))
         return text[:value.start_mark.index].rstrip(" ") + replacement + text[value.end_mark.index:]
     raise _CannotEdit
+
+
+def _last_end(node: Any) -> Any:
+    """Where the last scalar of a node ends (a block mapping's own end mark lies past the comments
+    that follow it, which belong to the next field)."""
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and not node.flow_style and node.value:
+        node = node.value[-1][1] if isinstance(node, yaml.MappingNode) else node.value[-1]
+    return node.end_mark
 
 
 def _flow(value: Any) -> str:

@@ -448,3 +448,65 @@ def test_the_resume_is_never_stored(tmp_path, jobmatch_home):
     assert not any(p.suffix in (".db", ".sqlite") for p in stored)
     for file in stored:
         assert b"Wisla" not in file.read_bytes() and "Wisła".encode() not in file.read_bytes()
+
+
+def test_merge_beside_nested_skills_keeps_the_next_fields_comment(tmp_path, taxonomy):
+    mine = tmp_path / "mine.yaml"
+    text = ("skills:\n  python:\n    years: 3\n    level: expert\n  sql: 2\n\n# where I would work\n"
+            "preferences:\n  locations: [Kraków]\n")
+    mine.write_text(text, encoding="utf-8")
+    reading = reading_of(FIXTURES / "tomasz-wojcik.txt", taxonomy)
+    merged = merge_profile(text, reading, taxonomy, path=str(mine)).text
+    assert merged.index("kafka") < merged.index("# where I would work") < merged.index("preferences:")
+    data = yaml.safe_load(merged)
+    assert data["skills"]["python"] == {"years": 3, "level": "expert"} and data["skills"]["sql"] == 2
+    assert data["preferences"] == {"locations": ["Kraków"]}
+
+
+def test_credentials_beside_the_name_and_a_bracketed_language_level(taxonomy):
+    document = resume.Document("cv.txt", "text", [
+        "Hana Sato, PhD", "Research Scientist · Zürich, Switzerland", "hana-sato.github.io", "", "Languages",
+        "English (IELTS 7.5, professional working proficiency), Japanese (native)"])
+    reading = read_resume(document, taxonomy, as_of=AS_OF)
+    assert reading.name == "Hana Sato" and reading.location == "Zürich, Switzerland"
+    assert reading.links == {"website": "https://hana-sato.github.io"}
+    assert reading.skills["english"].level == "intermediate" and reading.skills["japanese"].level == "expert"
+
+
+_SMALL_EXTRACTOR: dict[str, object] = {}
+
+
+def _any_text_extractor(taxonomy):
+    if "x" not in _SMALL_EXTRACTOR:
+        _SMALL_EXTRACTOR["x"] = resume.extractor_for(
+            "Python SQL Go R Excel Spark PyTorch Docker English German Polish machine learning", taxonomy)
+    return _SMALL_EXTRACTOR["x"]
+
+
+try:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+except ImportError:  # hypothesis is in the test extras; without it these two are skipped
+    given = None
+
+if given is not None:
+    _LINE = st.one_of(
+        st.text(max_size=80),
+        st.sampled_from(["Experience", "EDUCATION", "Skills:", "Languages", "2019 - 2022", "Mar 2021 – present",
+                         "Python, SQL, Go", "- Built it with PyTorch and Docker", "MSc Computer Science, 2018",
+                         "English (C1), Polish (native)", "+49 170 1234567", "Musterstraße 5, 10115 Berlin",
+                         "github.com/someone", "2030 - 2019", "since 2099", "12/2020 - 01/2020", "| | |"]),
+    )
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(_LINE, max_size=25))
+    def test_any_lines_read_into_a_profile_that_loads(taxonomy, lines):
+        document = resume.Document("cv.txt", "text", resume._clean_lines(lines))
+        reading = read_resume(document, taxonomy, as_of=AS_OF, extractor=_any_text_extractor(taxonomy))
+        text = render_profile(reading, taxonomy)
+        profile = parse_profile(text, taxonomy, allow_no_skills=True)
+        assert set(profile.skills) == set(reading.skills)
+        assert all(skill.years is None or 0 <= skill.years <= 70 for skill in profile.skills.values())
+        assert "1234567" not in text and "Musterstraße" not in text and "10115" not in text
+        merged = merge_profile(text, reading, taxonomy, path="p.yaml")
+        assert yaml.safe_load(merged.text)["skills"] == yaml.safe_load(text)["skills"]
