@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from jobmatch.cli.common import db_option, print_json
@@ -15,7 +17,7 @@ def _label(taxonomy, skill_id: str) -> str:
 
 
 @click.command("rank")
-@click.argument("profile", type=click.Path())
+@click.argument("profile", type=click.Path(), required=False)
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=1), help="How many postings to show.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--strict", is_flag=True, help="Unknown skills in the profile are errors, not warnings.")
@@ -29,14 +31,32 @@ def _label(taxonomy, skill_id: str) -> str:
               help="Only postings of this role family or title (repeatable): ml_engineer, \"Data Scientist\", ...")
 @click.option("--show-tracked", is_flag=True,
               help="Also show postings you applied to, were turned down for or dismissed (jobmatch track).")
+@click.option("--profiles", metavar="DIR_OR_GLOB",
+              help="Rank many profiles in one pass over one loaded index (a folder of .yaml files or a glob); "
+                   "one result per profile in --out, named after its file.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Where --profiles writes its results (created if missing).")
 @db_option
 @click.pass_context
-def rank_command(ctx: click.Context, profile: str, top: int, fmt: str, strict: bool, explain: bool,
+def rank_command(ctx: click.Context, profile: str | None, top: int, fmt: str, strict: bool, explain: bool,
                  remote_only: bool, place: str | None, min_score: float | None, since: str | None,
-                 roles: tuple[str, ...], show_tracked: bool) -> None:
-    """Rank the open postings against PROFILE, best first, with each score explained."""
+                 roles: tuple[str, ...], show_tracked: bool, profiles: str | None, out_dir: str | None) -> None:
+    """Rank the open postings against PROFILE, best first, with each score explained.
+
+    With --profiles, rank every profile of a folder or glob against one loaded index and write
+    one JSON file per profile to --out (ana.yaml -> ana.json), in the order and with the scores a
+    single `rank` gives. A profile that fails to load is reported by file and skipped.
+    """
     from jobmatch.matcher.ranking import Matcher
     from jobmatch.matcher.roles import resolve_target
+
+    if profiles is not None:
+        if profile is not None:
+            raise click.UsageError("give PROFILE or --profiles, not both")
+        _rank_batch(ctx, profiles, out_dir, top, strict)
+        return
+    if profile is None:
+        raise click.UsageError("give a PROFILE (or --profiles DIR_OR_GLOB)")
 
     families = []
     for role in roles:
@@ -58,6 +78,53 @@ def rank_command(ctx: click.Context, profile: str, top: int, fmt: str, strict: b
         print_json([match.to_dict() for match in ranking.matches])
         return
     _print_ranking(session, ranking, explain)
+
+
+def _rank_batch(ctx: click.Context, pattern: str, out_dir: str | None, top: int, strict: bool) -> None:
+    """Every profile of a folder or glob against one index; one JSON result per profile."""
+    import glob
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from jobmatch.cli.report_command import profile_key
+    from jobmatch.matcher.errors import ProfileError
+    from jobmatch.matcher.profile import load_profile
+    from jobmatch.matcher.ranking import Matcher
+
+    if out_dir is None:
+        raise click.UsageError("--profiles needs --out DIR for its results")
+    folder = Path(pattern)
+    paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else \
+        sorted(Path(p) for p in glob.glob(pattern) if Path(p).is_file())
+    if not paths:
+        raise click.ClickException(f"--profiles {pattern}: no profile files (*.yaml) found")
+    session = prepare(ctx, None)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written, failed = 0, 0
+    for path in paths:
+        try:
+            profile = load_profile(str(path), session.taxonomy, strict=strict)
+        except ProfileError as error:
+            click.echo(f"Skipped {error}", err=True)
+            failed += 1
+            continue
+        for warning in profile.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+        matcher = Matcher(session.index, session.taxonomy, profile)
+        if not session.using_sample:
+            matcher.apply_statuses(session.store.statuses(profile_key(str(path))))
+        data = json.dumps([m.to_dict() for m in matcher.rank(top).matches], ensure_ascii=False, indent=2)
+        target = out / f"{path.stem}.json"
+        handle, temporary = tempfile.mkstemp(dir=out, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(data + "\n")
+        os.replace(temporary, target)
+        written += 1
+    click.echo(f"Ranked {written} profile(s) into {out}" + (f"; {failed} skipped" if failed else "") + ".", err=True)
+    if failed:
+        ctx.exit(1)
 
 
 def _since(value: str) -> str:

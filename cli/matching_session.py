@@ -33,16 +33,19 @@ class MatchingSession:
     using_sample: bool
 
 
-def prepare(ctx: click.Context, profile_path: str, *, strict: bool = False,
+def prepare(ctx: click.Context, profile_path: str | None, *, strict: bool = False,
             allow_no_skills: bool = False) -> MatchingSession:
+    """Taxonomy, profile (None: none yet, for a batch over many), store and the skill matrix."""
     from jobmatch.matcher.places import set_gazetteer_cache
     from jobmatch.matcher.profile import load_profile
 
     set_gazetteer_cache(cache_dir())  # the place tables, built once and kept beside the index caches
     taxonomy = load_taxonomy()
-    profile = load_profile(profile_path, taxonomy, strict=strict, allow_no_skills=allow_no_skills)
-    for warning in profile.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+    profile = None
+    if profile_path is not None:
+        profile = load_profile(profile_path, taxonomy, strict=strict, allow_no_skills=allow_no_skills)
+        for warning in profile.warnings:
+            click.echo(f"Warning: {warning}", err=True)
     store = open_store(ctx)
     using_sample = not store.has_open_postings()
     if using_sample:
