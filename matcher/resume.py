@@ -1023,12 +1023,11 @@ def _skill(reading: Reading, taxonomy: Taxonomy, skill_id: str, line: str,
 
 
 def profile_key(taxonomy: Taxonomy, skill_id: str, written: list[str] | None = None) -> str:
-    """The name to write for a skill: as the résumé wrote it (lower case) if that names the skill,
-    else its label, else its id; always one that resolves back to the skill."""
+    """The name to write for a skill, in lower case: its label ("ci/cd", "test automation"), else (a
+    long label) as the résumé wrote it, else an alias or its id; always one that resolves back to it."""
     skill = taxonomy.skills[skill_id]
-    order = [*(written or []), skill.label, *skill.aliases, skill.id]
-    if skill.category == "education_fields":  # "phd in statistics" names the field: write "statistics degree"
-        order = [skill.label, *(written or []), *skill.aliases, skill.id]
+    label = [skill.label] if len(skill.label) <= 30 else []
+    order = [*label, *(written or []), skill.label, *skill.aliases, skill.id]
     for candidate in order:
         candidate = " ".join(candidate.split()).lower()
         if candidate and taxonomy.resolve(candidate) == skill_id and len(candidate) <= 60:
