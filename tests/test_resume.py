@@ -510,3 +510,33 @@ if given is not None:
         assert "1234567" not in text and "Musterstraße" not in text and "10115" not in text
         merged = merge_profile(text, reading, taxonomy, path="p.yaml")
         assert yaml.safe_load(merged.text)["skills"] == yaml.safe_load(text)["skills"]
+
+
+def test_docx_text_boxes_read_once(tmp_path, taxonomy):
+    """A two-column Word template keeps its sidebar in a text box, written twice (DrawingML and a
+    VML fallback): its lines are read, once."""
+    import docx
+    from docx.oxml import parse_xml
+
+    box = ('<w:txbxContent><w:p><w:r><w:t>Skills</w:t></w:r></w:p>'
+           '<w:p><w:r><w:t>Kafka, Snowflake, Terraform</w:t></w:r></w:p></w:txbxContent>')
+    run_xml = (
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent>'
+        f'<mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx>{box}</wps:txbx></wps:wsp></w:drawing></mc:Choice>'
+        f'<mc:Fallback><w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback>'
+        '</mc:AlternateContent></w:r>')
+    document = docx.Document()
+    document.add_paragraph("Noor Haddad")
+    document.add_paragraph("Experience")
+    holder = document.add_paragraph("Data Engineer, Cedar Analytics, 2020 - 2024")
+    holder._p.append(parse_xml(run_xml))
+    document.add_paragraph("Built pipelines in Python.", style="List Bullet")
+    path = tmp_path / "noor.docx"
+    document.save(path)
+    read = read_document(str(path))
+    assert read.lines.count("Kafka, Snowflake, Terraform") == 1
+    reading = read_resume(read, taxonomy, as_of=AS_OF)
+    assert {"kafka", "snowflake", "terraform", "python"} <= set(reading.skills)
