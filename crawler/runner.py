@@ -64,9 +64,12 @@ def run_crawl(config: SourcesConfig, store_location: str, lock_path: Path,
               on_source_finished: SourceFinished | None = None,
               log: CrawlLogging | None = None) -> CrawlResult:
     """Crawl every source of ``config`` into the store and record the run; blocks until done."""
+    from jobmatch.crawler.recrawl import cache_settings  # polite re-crawls: the HTTP cache beside the store
+
     log = log or CrawlLogging()
     settings = crawl_settings(store_location, {
-        "LOG_LEVEL": "INFO" if log.verbose else "WARNING", **(overrides or {}), "LOG_INSTALL_ROOT_HANDLER": False})
+        "LOG_LEVEL": "INFO" if log.verbose else "WARNING", **cache_settings(lock_path), **(overrides or {}),
+        "LOG_INSTALL_ROOT_HANDLER": False})
     if settings.get("LOG_FILE") and not log.log_file:
         log.log_file = settings.get("LOG_FILE")
     with crawl_logging(log) as attach_logging, CrawlLock(lock_path) as lock:

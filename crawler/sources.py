@@ -218,3 +218,160 @@ def _default_name(board_type: str, key: str | None, urls: tuple[str, ...]) -> st
 
 def _is_text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
+
+
+# Adding a source from a URL (``jobmatch sources add``) ------------------------------------------
+
+
+def known_url_forms() -> list[str]:
+    """Each board's main URL form (its first careers-page form), without the scheme: the kinds
+    ``sources add`` knows."""
+    kinds = []
+    for board in BOARD_TYPES.values():
+        pages = [form for form in board.url_forms if "/api" not in form.form and "api." not in form.form]
+        if pages or board.url_forms:
+            kinds.append((pages or list(board.url_forms))[0].form.removeprefix("https://"))
+    return kinds
+
+
+def entry_from_url(url: str, board_type: str | None = None) -> dict[str, Any]:
+    """The sources-file entry for a careers-page or board API URL (validated).
+
+    ``board_type`` forces a type: ``jsonld`` for any page with schema.org JobPosting, ``rss`` for
+    any feed, or a board type the URL must then be of."""
+    from jobmatch.crawler.boards import recognise_url
+
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise SourceError(f"not a URL jobmatch can read: {url!r} (expected an http(s) URL)")
+    if board_type is not None and board_type not in BOARD_TYPES:
+        raise SourceError(f"unknown board type {board_type!r} (expected one of {', '.join(BOARD_TYPES)})")
+    if board_type is not None and BOARD_TYPES[board_type].key == "urls":
+        entry: dict[str, Any] = {"type": board_type, "urls": [url]}
+    else:
+        found = recognise_url(url)
+        if found is None or (board_type is not None and found[0].type != board_type):
+            kinds = ", ".join(known_url_forms())
+            raise SourceError(f"not a board jobmatch can read: {url} (it knows {kinds}; docs/sources.md lists every "
+                              "form; a career page with schema.org JobPosting: --type jsonld)")
+        board, fields = found
+        entry = {"type": board.type}
+        if board.key:
+            entry[board.key] = fields.pop(board.key)
+        for option in board.options:
+            if option.name in fields:
+                entry[option.name] = fields.pop(option.name)
+    _source(entry, "<url>", 0)
+    return entry
+
+
+@dataclass(frozen=True)
+class Added:
+    """What ``add_source`` did: ``added`` (written), or ``exists`` (the same board already listed)."""
+
+    status: str
+    source: Source
+    path: Path
+    comments_kept: bool = True
+
+
+def _same_board(a: Source, b: Source) -> bool:
+    return (a.type, a.key, a.urls, a.options) == (b.type, b.key, b.urls, b.options)
+
+
+def add_source(path: str | Path, entry: dict[str, Any]) -> Added:
+    """Append ``entry`` to the sources file at ``path`` (created when missing), atomically.
+
+    The file is edited as text (one flow-style line at the end of ``sources``), so its comments and
+    layout stay; the result is parsed back and must be the old file plus this entry. An entry whose
+    board is already listed is not added again. A default name already taken by another source of
+    the same key (two Workday sites of one tenant) gets the first option's value appended."""
+    path = Path(path)
+    entry = dict(entry)
+    if path.exists():
+        config = load_sources(path)
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    else:
+        config, text, data = None, "", None
+    new = _source(entry, str(path), len(config.sources) if config else 0)
+    if config is not None:
+        for existing in config.sources:
+            if _same_board(existing, new):
+                return Added("exists", existing, path)
+        names = {source.name for source in config.sources}
+        if new.name in names:
+            if "name" in entry:
+                raise SourceError(f"{path}: the name '{new.name}' is already used (choose another --name)")
+            taken = next(source for source in config.sources if source.name == new.name)
+            suffix = next((value for name, value in new.options.items() if taken.options.get(name) != value), None)
+            candidates = [f"{new.name}:{suffix}"] if suffix else []
+            candidates += [f"{new.name}-{n}" for n in range(2, 100)]
+            entry["name"] = next(candidate for candidate in candidates if candidate not in names)
+            new = _source(entry, str(path), len(config.sources))
+    line = yaml.safe_dump(entry, default_flow_style=True, sort_keys=False, width=10**6, allow_unicode=True).strip()
+    kept = True
+    if data is None:
+        updated = f"filter: default\nsources:\n  - {line}\n"
+    else:
+        updated = _append_to_sources_block(text, line)
+        if updated is None or _parsed(updated) != {**data, "sources": [*data["sources"], entry]}:
+            kept = False  # a layout the text edit cannot follow: write the data back as YAML
+            updated = yaml.safe_dump({**data, "sources": [*data["sources"], entry]}, sort_keys=False,
+                                     allow_unicode=True, width=110)
+    parse_sources(yaml.safe_load(updated), str(path))
+    _write_atomically(path, updated)
+    return Added("added", new, path, comments_kept=kept)
+
+
+def _parsed(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+
+
+def _append_to_sources_block(text: str, line: str) -> str | None:
+    """``text`` with ``- line`` after the last item of the top-level ``sources:`` block list."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, row in enumerate(lines) if re.match(r"sources\s*:\s*(#.*)?$", row.rstrip("\r\n"))), None)
+    if start is None:
+        return None
+    end = len(lines)
+    for i in range(start + 1, len(lines)):
+        if re.match(r"[^\s#-]", lines[i]) or lines[i].startswith(("---", "...")):
+            end = i
+            break
+    items = [i for i in range(start + 1, end) if re.match(r"\s*- ", lines[i])]
+    if not items:
+        return None
+    indent = re.match(r"(\s*)- ", lines[items[0]]).group(1)
+    last = max(i for i in range(start + 1, end) if lines[i].strip() and not lines[i].lstrip().startswith("#"))
+    if not lines[last].endswith("\n"):
+        lines[last] += "\n"
+    lines.insert(last + 1, f"{indent}- {line}\n")
+    return "".join(lines)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    import os
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        mode = path.stat().st_mode & 0o777 if path.exists() else None
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise SourceError(f"{path}: cannot write the sources file: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise SourceError(f"{path}: cannot write the sources file: {error.strerror or error}") from None

@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 
 # The order is the order of URL recognition (first match wins) and of the docs table.
 MODULES = (
-    "greenhouse", "lever", "ashby", "workable", "smartrecruiters",
-    "remotive", "remoteok", "arbeitnow",
+    "greenhouse", "lever", "ashby", "workable", "smartrecruiters", "workday", "recruitee", "breezy",
+    "rippling", "personio", "teamtailor",
+    "remotive", "remoteok", "arbeitnow", "himalayas", "jobicy", "workingnomads", "weworkremotely",
+    "hackernews",
     "jsonld", "rss",
 )
 

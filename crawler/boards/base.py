@@ -50,6 +50,11 @@ class UrlForm:
     pattern: str
     example: str
     fields: Mapping[str, str] = field(default_factory=dict)
+    also: tuple[str, ...] = ()  # more examples for the docs table
+
+    @property
+    def examples(self) -> tuple[str, ...]:
+        return (self.example, *self.also)
 
     def match(self, target: str) -> dict[str, str] | None:
         found = re.match(self.pattern + r"(?:[/?&#].*)?$", target, re.IGNORECASE)

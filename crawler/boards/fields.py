@@ -121,6 +121,7 @@ def iso_datetime(value: Any) -> str | None:
             return None
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return text
+        text = re.sub(r"^(\d{4}-\d{2}-\d{2}[T ][\d:.]+)\s*(?:UTC|GMT)$", r"\1+00:00", text)  # Recruitee
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:

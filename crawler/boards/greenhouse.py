@@ -80,11 +80,11 @@ BOARD = Board(
     start=start_with("parse_board", lambda crawl: jobs_path(crawl.key)),
     handlers={"parse_board": Handler(whole_board(parse_jobs))},
     url_forms=(
+        UrlForm("https://boards.greenhouse.io/{board}", r"boards\.greenhouse\.io/(?!embed/)(?P<board>[\w.-]+)",
+                "https://boards.greenhouse.io/acme"),
         UrlForm("https://boards.greenhouse.io/embed/job_board?for={board}",
                 r"(?:job-)?boards\.greenhouse\.io/embed/job_board\?for=(?P<board>[\w.-]+)",
                 "https://boards.greenhouse.io/embed/job_board?for=acme"),
-        UrlForm("https://boards.greenhouse.io/{board}", r"boards\.greenhouse\.io/(?P<board>[\w.-]+)",
-                "https://boards.greenhouse.io/acme"),
         UrlForm("https://job-boards.greenhouse.io/{board}", r"job-boards\.greenhouse\.io/(?P<board>[\w.-]+)",
                 "https://job-boards.greenhouse.io/acme/jobs/4001"),
         UrlForm("https://boards-api.greenhouse.io/v1/boards/{board}/jobs",

@@ -28,20 +28,26 @@ def _parser() -> etree.XMLParser:
 
 def parse_feed(body: bytes, *, feed_url: str, source: str, company: str | None = None) -> BoardPage:
     """Every item or entry of a feed."""
-    try:
-        root = etree.fromstring(body, parser=_parser())
-    except etree.XMLSyntaxError as error:
-        raise BoardFormatError(f"rss: not XML: {error}") from None
-    if root is None or etree.QName(root).localname not in ("rss", "feed", "RDF"):
-        raise BoardFormatError("rss: not an RSS or Atom feed")
+    atom, nodes = feed_nodes(body)
     page = BoardPage()
-    atom = etree.QName(root).localname == "feed"
-    for node in root.iter("{*}entry" if atom else "{*}item"):
-        page.add(_atom_entry(node, source, company) if atom else _rss_item(node, source, company))
+    for node in nodes:
+        page.add(_atom_entry(node, source, company) if atom else rss_item(node, source, company))
     return page
 
 
-def _child_text(node: Any, name: str) -> str | None:
+def feed_nodes(body: bytes, board: str = "rss") -> tuple[bool, list[Any]]:
+    """(whether it is Atom, its entries or items); a body that is not a feed is a BoardFormatError."""
+    try:
+        root = etree.fromstring(body, parser=_parser())
+    except etree.XMLSyntaxError as error:
+        raise BoardFormatError(f"{board}: not XML: {error}") from None
+    if root is None or etree.QName(root).localname not in ("rss", "feed", "RDF"):
+        raise BoardFormatError(f"{board}: not an RSS or Atom feed")
+    atom = etree.QName(root).localname == "feed"
+    return atom, list(root.iter("{*}entry" if atom else "{*}item"))
+
+
+def child_text(node: Any, name: str) -> str | None:
     child = node.find(f"{{*}}{name}")
     if child is None:
         child = node.find(name)
@@ -50,26 +56,26 @@ def _child_text(node: Any, name: str) -> str | None:
     return "".join(child.itertext()) or None
 
 
-def _rss_item(node: Any, source: str, company: str | None) -> Posting | None:
-    title = one_line(_child_text(node, "title"))
+def rss_item(node: Any, source: str, company: str | None) -> Posting | None:
+    title = one_line(child_text(node, "title"))
     if not title:
         return None
-    link = identifier(_child_text(node, "link"))
-    description = _child_text(node, "encoded") or _child_text(node, "description")
+    link = identifier(child_text(node, "link"))
+    description = child_text(node, "encoded") or child_text(node, "description")
     return Posting(
         title=title,
         description=description_text(description),
         source=source,
-        source_id=identifier(_child_text(node, "guid")),
+        source_id=identifier(child_text(node, "guid")),
         url=link,
         company=company,
         seniority=seniority_from_title(title),
-        posted_at=iso_datetime(_child_text(node, "pubDate")) or iso_datetime(_child_text(node, "date")),
+        posted_at=iso_datetime(child_text(node, "pubDate")) or iso_datetime(child_text(node, "date")),
     )
 
 
 def _atom_entry(node: Any, source: str, company: str | None) -> Posting | None:
-    title = one_line(_child_text(node, "title"))
+    title = one_line(child_text(node, "title"))
     if not title:
         return None
     link = None
@@ -78,16 +84,16 @@ def _atom_entry(node: Any, source: str, company: str | None) -> Posting | None:
             link = candidate.get("href").strip()
             break
     author = node.find("{*}author")
-    author_name = one_line(_child_text(author, "name")) if author is not None else None
+    author_name = one_line(child_text(author, "name")) if author is not None else None
     return Posting(
         title=title,
-        description=description_text(_child_text(node, "content") or _child_text(node, "summary")),
+        description=description_text(child_text(node, "content") or child_text(node, "summary")),
         source=source,
-        source_id=identifier(_child_text(node, "id")),
+        source_id=identifier(child_text(node, "id")),
         url=link,
         company=company or author_name,
         seniority=seniority_from_title(title),
-        posted_at=iso_datetime(_child_text(node, "published")) or iso_datetime(_child_text(node, "updated")),
+        posted_at=iso_datetime(child_text(node, "published")) or iso_datetime(child_text(node, "updated")),
     )
 
 
@@ -102,7 +108,7 @@ BOARD = Board(
     start=lambda crawl: [Fetch(url, "parse_feed", {"feed_url": url}) for url in crawl.source.urls],
     handlers={"parse_feed": Handler(_parse_feed, body="bytes")},
     url_forms=(
-        UrlForm("any URL ending in .rss, .atom or /feed", r"[^?#]*(?:\.rss|\.atom|/feed|/rss)",
+        UrlForm("any feed URL (.rss, .atom, /feed)", r"[^?#]*(?:\.rss|\.atom|/feed|/rss)",
                 "https://acme.example/jobs.rss"),
     ),
 )

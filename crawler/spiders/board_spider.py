@@ -103,7 +103,7 @@ class BoardSpider(scrapy.Spider):
 
     def request(self, source: Source, fetch: Fetch, detail: Detail | None = None) -> scrapy.Request:
         """The Scrapy request for a board's ``Fetch``, moved to the source's ``base_url``."""
-        request = self.fetch(source, source.page_url(fetch.url), fetch.handler, **fetch.kwargs)
+        request = self._scrapy_request(source, source.page_url(fetch.url), fetch.handler, dict(fetch.kwargs))
         changes: dict[str, Any] = {}
         if fetch.json is not None:
             changes = {"method": "POST", "body": json.dumps(fetch.json).encode("utf-8")}
@@ -123,6 +123,9 @@ class BoardSpider(scrapy.Spider):
 
     def fetch(self, source: Source, url: str, handler: str, **handler_kwargs: Any) -> scrapy.Request:
         """A request for ``source`` whose response goes to ``self.<handler>(response, source, ...)``."""
+        return self._scrapy_request(source, url, handler, handler_kwargs)
+
+    def _scrapy_request(self, source: Source, url: str, handler: str, handler_kwargs: dict[str, Any]) -> scrapy.Request:
         progress = self.progress[source.name]
         progress.pending += 1
         return scrapy.Request(
@@ -290,6 +293,8 @@ def describe_failure(failure: Failure, settings: Any = None) -> tuple[str, bool]
         status = error.response.status
         if status in (404, 410):
             return f"board gone (HTTP {status})", True
+        if status in (401, 403):
+            return f"forbidden (HTTP {status}): the board refuses this crawler (a bot check or a login wall)", False
         retried = error.response.request.meta.get("retry_times") if error.response.request else None
         return f"HTTP {status}" + (f" after {retried} retr{'y' if retried == 1 else 'ies'}" if retried else ""), False
     text = str(error)

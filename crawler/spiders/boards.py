@@ -9,8 +9,10 @@ from typing import Any
 from jobmatch.crawler.boards import boards
 from jobmatch.crawler.spiders.board_spider import spider_for
 
-SPIDERS: dict[str, Any] = {}
-for _board in boards().values():
-    _spider = spider_for(_board, __name__)
-    SPIDERS[_board.type] = _spider
-    globals()[_spider.__name__] = _spider
+
+def _spiders() -> dict[str, Any]:
+    return {board.type: spider_for(board, __name__) for board in boards().values()}
+
+
+SPIDERS: dict[str, Any] = _spiders()
+globals().update({spider.__name__: spider for spider in SPIDERS.values()})  # where Scrapy's loader looks
