@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from jobmatch.crawler.boards.base import DETAIL_MISSING
 from jobmatch.crawler.errors import StoreError
 from jobmatch.crawler.posting import Posting
 from jobmatch.crawler.store import Store, UpsertCounts, utc_now
@@ -54,10 +55,18 @@ class StorePipeline:
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, Posting):
+            if item.structured.get(DETAIL_MISSING) and self._stored(item.id):
+                return item  # its detail failed tonight: keep the stored text rather than blank it
             self.buffer.append(item)
             if len(self.buffer) >= self.batch_size:
                 self.flush()
         return item
+
+    def _stored(self, posting_id: str | None) -> bool:
+        try:
+            return bool(posting_id) and self.store is not None and self.store.get_posting(posting_id) is not None
+        except StoreError:
+            return False
 
     def flush(self) -> None:
         """Write the buffer in one transaction; counts are kept per source."""

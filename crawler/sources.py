@@ -310,7 +310,7 @@ def add_source(path: str | Path, entry: dict[str, Any]) -> Added:
             candidates += [f"{new.name}-{n}" for n in range(2, 100)]
             entry["name"] = next(candidate for candidate in candidates if candidate not in names)
             new = _source(entry, str(path), len(config.sources))
-    line = yaml.safe_dump(entry, default_flow_style=True, sort_keys=False, width=10**6, allow_unicode=True).strip()
+    line = entry_line(entry)
     kept = True
     if data is None:
         updated = f"filter: default\nsources:\n  - {line}\n"
@@ -323,6 +323,11 @@ def add_source(path: str | Path, entry: dict[str, Any]) -> Added:
     parse_sources(yaml.safe_load(updated), str(path))
     _write_atomically(path, updated)
     return Added("added", new, path, comments_kept=kept)
+
+
+def entry_line(entry: dict[str, Any]) -> str:
+    """A source entry as one flow-style YAML line, as ``sources add`` writes it."""
+    return yaml.safe_dump(entry, default_flow_style=True, sort_keys=False, width=10**6, allow_unicode=True).strip()
 
 
 def _parsed(text: str) -> Any:

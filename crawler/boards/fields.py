@@ -11,7 +11,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from jobmatch.crawler.posting import Posting, fold
-from jobmatch.crawler.text_cleaning import html_to_text, looks_like_html
+from jobmatch.crawler.text_cleaning import MAX_DESCRIPTION_CHARS, html_to_text, looks_like_html
 
 
 class BoardFormatError(ValueError):
@@ -82,6 +82,11 @@ def description_text(value: Any, *, escaped: bool = False) -> str:
     if _TAG_LEFT.search(text):  # escaped markup inside real markup: a second pass
         text = html_to_text(text)
     return text
+
+
+def joined(parts: list[str], separator: str = "\n\n") -> str:
+    """Description parts (sections, requirements, lists) as one text, within the description cap."""
+    return separator.join(part for part in parts if part)[:MAX_DESCRIPTION_CHARS]
 
 
 def one_line(value: Any) -> str | None:

@@ -23,6 +23,7 @@ from jobmatch.crawler.boards.fields import (
     as_dict,
     identifier,
     iso_datetime,
+    joined,
     one_line,
     salary_from_text,
     seniority_from_title,
@@ -130,7 +131,7 @@ def parse_comment(child: Any, *, source: str) -> Posting | None:
     if remote is None and _REMOTE.search(first):
         remote = True
     low, high, currency, period = salary_from_text(salary_text)
-    description = "\n\n".join(filter(None, [first, rest]))  # the first line too: company, place, links
+    description = joined([first, rest])  # the first line too: company, place, links
     return Posting(
         title=title[:MAX_TITLE],
         description=description,

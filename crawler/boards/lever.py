@@ -13,6 +13,7 @@ from jobmatch.crawler.boards.fields import (
     employment_type,
     identifier,
     iso_datetime,
+    joined,
     mentions_remote,
     number,
     one_line,
@@ -86,7 +87,7 @@ def _description(item: dict[str, Any]) -> str:
         if body:
             parts.append("\n".join(filter(None, [heading, body])))
     parts.append(_html_or_plain(item, "additional"))
-    return "\n\n".join(part for part in parts if part)
+    return joined(parts)
 
 
 def _html_or_plain(item: dict[str, Any], name: str) -> str:

@@ -23,6 +23,7 @@ from jobmatch.crawler.boards.fields import (
     employment_type,
     identifier,
     iso_datetime,
+    joined,
     mentions_remote,
     one_line,
     seniority_from_title,
@@ -79,7 +80,7 @@ def parse_position(node: Any, *, source: str, company: str | None = None, site: 
     years = identifier(_text(node, "yearsOfExperience"))
     return Posting(
         title=title,
-        description="\n\n".join(parts),
+        description=joined(parts),
         source=source,
         source_id=position_id,
         url=f"{site}/job/{position_id}" if site else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jobmatch.crawler.boards.base import Board, Handler, UrlForm, start_with, whole_board
+from jobmatch.crawler.boards.base import Board, Crawl, Handler, Step, UrlForm, start_with
 from jobmatch.crawler.boards.fields import (
     BoardPage,
     as_dict,
@@ -19,6 +19,7 @@ from jobmatch.crawler.boards.fields import (
     employment_type,
     identifier,
     iso_datetime,
+    joined,
     mentions_remote,
     number,
     one_line,
@@ -34,10 +35,11 @@ _SENIORITY = {"entry_level": "junior", "student_college": "intern", "senior_leve
               "executive": "director", "manager": "lead"}
 
 
-def parse_offers(data: Any, *, source: str, company: str | None = None) -> BoardPage:
+def parse_offers(data: Any, *, source: str, company: str | None = None, site: str | None = None) -> BoardPage:
+    """Every offer; ``site`` (the careers host) makes a link for an offer without ``careers_url``."""
     page = BoardPage()
     for offer in require_list(data, "offers", "recruitee"):
-        page.add(parse_offer(offer, source=source, company=company))
+        page.add(parse_offer(offer, source=source, company=company, site=site))
     return page
 
 
@@ -48,7 +50,7 @@ def _place(value: Any) -> str | None:
     return one_line(value)
 
 
-def parse_offer(offer: Any, *, source: str, company: str | None = None) -> Posting | None:
+def parse_offer(offer: Any, *, source: str, company: str | None = None, site: str | None = None) -> Posting | None:
     if not isinstance(offer, dict):
         return None
     title = one_line(offer.get("title"))
@@ -63,12 +65,13 @@ def parse_offer(offer: Any, *, source: str, company: str | None = None) -> Posti
     parts = [description_text(offer.get("description")), description_text(offer.get("requirements"))]
     tags = [one_line(tag) for tag in as_list(offer.get("tags")) if isinstance(tag, str)]
     experience = identifier(offer.get("experience_code"))
+    slug = identifier(offer.get("slug"))
     return Posting(
         title=title,
-        description="\n\n".join(part for part in parts if part),
+        description=joined(parts),
         source=source,
         source_id=offer_id,
-        url=identifier(offer.get("careers_url")) or identifier(offer.get("careers_apply_url")),
+        url=identifier(offer.get("careers_url")) or (f"{site}/o/{slug}" if site and slug else None),
         company=one_line(offer.get("company_name")) or company,
         locations=locations,
         remote=remote if isinstance(remote, bool) else mentions_remote(*locations),
@@ -81,12 +84,16 @@ def parse_offer(offer: Any, *, source: str, company: str | None = None) -> Posti
     )
 
 
+def _parse_offers(data: Any, crawl: Crawl) -> Step:
+    return Step(page=parse_offers(data, source=crawl.source.name, company=crawl.company, site=crawl.source.api_host()))
+
+
 BOARD = Board(
     type="recruitee", label="Recruitee", key="company", host="https://{company}.recruitee.com",
     key_pattern=r"[A-Za-z0-9][A-Za-z0-9-]*", key_help="the company, the first label of its recruitee.com host",
     endpoint="GET /api/offers/: every offer, descriptions included",
     start=start_with("parse_offers", API_PATH),
-    handlers={"parse_offers": Handler(whole_board(parse_offers))},
+    handlers={"parse_offers": Handler(_parse_offers)},
     url_forms=(UrlForm("https://{company}.recruitee.com", r"(?!www\.|app\.|api\.)(?P<company>[a-z0-9-]+)\.recruitee\.com",
                        "https://acme.recruitee.com", also=("https://acme.recruitee.com/api/offers/",)),),
 )

@@ -16,6 +16,7 @@ from jobmatch.crawler.boards.fields import (
     employment_type,
     identifier,
     iso_datetime,
+    joined,
     one_line,
     require_list,
     seniority_from_title,
@@ -84,7 +85,7 @@ def parse_detail(data: Any, *, source: str, company: str | None = None) -> Posti
     remote = location.get("remote")
     return Posting(
         title=title,
-        description="\n\n".join(parts),
+        description=joined(parts),
         source=source,
         source_id=posting_id,
         url=url,
