@@ -16,6 +16,7 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -152,6 +153,7 @@ def _understood(path: str, profile: Any, places: Any, taxonomy: Any) -> dict[str
         "remote": remote, "education": profile.education, "years_experience": profile.years_experience,
         "min_salary": prefs.min_salary, "min_salary_currency": prefs.min_salary_currency,
         "titles": list(prefs.titles), "exclude_companies": list(prefs.exclude_companies),
+        "location": getattr(profile, "location", None), "links": dict(getattr(profile, "links", None) or {}),
         "warnings": [*profile.warnings, *places.warnings],
     }
 
@@ -244,6 +246,10 @@ def _print_understood(report: dict[str, Any]) -> None:
         out.append(f"Titles: {'; '.join(report['titles'])}")
     if report["exclude_companies"]:
         out.append(f"Companies left out: {'; '.join(report['exclude_companies'])}")
+    if report["location"]:
+        out.append(f"Lives in: {report['location']}")
+    if report["links"]:
+        out.append("Links: " + "; ".join(f"{kind} {url}" for kind, url in report["links"].items()))
     click.echo("\n".join(out))
 
 
@@ -319,8 +325,9 @@ def init_command(ctx: click.Context, output: str, force: bool, name: str | None,
     summary = f"{len(answers['skills'])} skill(s)"
     if answers["targets"]:
         summary += f", targets {', '.join(family for family, _ in answers['targets'])}"
-    click.echo(f"Wrote {output} ({summary}). Check it with `jobmatch profile check {output}`, then "
-               f"`jobmatch rank {output}`.", err=True)
+    quoted = shlex.quote(output)
+    click.echo(f"Wrote {output} ({summary}). Check it with `jobmatch profile check {quoted}`, then "
+               f"`jobmatch rank {quoted}`.", err=True)
 
 
 def _check_output(ctx: click.Context, path: Path, force: bool) -> None:
@@ -571,11 +578,12 @@ def _skill_key(skill: dict[str, Any], taxonomy: Any) -> str:
 
 def profile_yaml(answers: dict[str, Any], taxonomy: Any, path: str) -> str:
     """The profile as commented YAML; what was not answered is left as a commented example."""
+    path = re.sub(r"[\x00-\x1f\x7f\u2028\u2029\x85]", "?", path)  # a comment is one line
     lines = [
         "# A jobmatch profile, written by `jobmatch profile init`. Edit it freely; then check it with",
-        f"#   jobmatch profile check {path}",
+        f"#   jobmatch profile check {shlex.quote(path)}",
         "# and rank the job postings against it with",
-        f"#   jobmatch rank {path}",
+        f"#   jobmatch rank {shlex.quote(path)}",
         "",
         "# Your name (only shown in reports).",
         f"name: {yaml_scalar(answers['name'])}" if answers.get("name") else "# name: Alex",

@@ -267,6 +267,15 @@ def test_check_warns_on_unknown_skills_and_places(tmp_path):
     assert strict.exit_code == 1 and "'Narnia Land' is not a place" in one_line_error(strict)
 
 
+def test_check_shows_where_the_person_lives_and_their_links(tmp_path):
+    path = write(tmp_path, "skills: [python]\nlocation: Berlin\nlinks: {github: https://github.com/alex}\n")
+    result = run("profile", "check", path)
+    assert result.exit_code == 0, result.output
+    assert "Lives in: Berlin" in result.stdout and "Links: github https://github.com/alex" in result.stdout
+    data = json.loads(run("profile", "check", path, "--format", "json").stdout)
+    assert data["location"] == "Berlin" and data["links"] == {"github": "https://github.com/alex"}
+
+
 @pytest.mark.parametrize(("text", "message"), [
     (None, "no such file"),
     ("skills: [python\n", "invalid YAML at line 2"),
