@@ -48,22 +48,21 @@ def rank_command(ctx: click.Context, profile: str | None, top: int, fmt: str, st
     single `rank` gives. A profile that fails to load is reported by file and skipped.
     """
     from jobmatch.matcher.ranking import Matcher
-    from jobmatch.matcher.roles import resolve_target
 
     if profiles is not None:
         if profile is not None:
             raise click.UsageError("give PROFILE or --profiles, not both")
-        _rank_batch(ctx, profiles, out_dir, top, strict)
+        if explain:
+            raise click.UsageError("--profiles writes one JSON file per profile; --explain is for one PROFILE")
+        _rank_batch(ctx, profiles, out_dir, top, strict,
+                    filters={"remote_only": remote_only, "place": place, "min_score": min_score,
+                             "since": _since(since) if since else None,
+                             "roles": tuple(_families(roles))}, show_tracked=show_tracked)
         return
     if profile is None:
         raise click.UsageError("give a PROFILE (or --profiles DIR_OR_GLOB)")
 
-    families = []
-    for role in roles:
-        try:
-            families.append(resolve_target(role))
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="--role") from None
+    families = _families(roles)
     since_value = _since(since) if since else None
     session = prepare(ctx, profile, strict=strict)
     matcher = Matcher(session.index, session.taxonomy, session.profile)
@@ -80,7 +79,20 @@ def rank_command(ctx: click.Context, profile: str | None, top: int, fmt: str, st
     _print_ranking(session, ranking, explain)
 
 
-def _rank_batch(ctx: click.Context, pattern: str, out_dir: str | None, top: int, strict: bool) -> None:
+def _families(roles: tuple[str, ...]) -> list[str]:
+    from jobmatch.matcher.roles import resolve_target
+
+    families = []
+    for role in roles:
+        try:
+            families.append(resolve_target(role))
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--role") from None
+    return families
+
+
+def _rank_batch(ctx: click.Context, pattern: str, out_dir: str | None, top: int, strict: bool, *,
+                filters: dict, show_tracked: bool) -> None:
     """Every profile of a folder or glob against one index; one JSON result per profile."""
     import glob
     import os
@@ -113,8 +125,9 @@ def _rank_batch(ctx: click.Context, pattern: str, out_dir: str | None, top: int,
         for warning in profile.warnings:
             click.echo(f"Warning: {warning}", err=True)
         matcher = Matcher(session.index, session.taxonomy, profile)
+        matcher.apply_filters(**filters)
         if not session.using_sample:
-            matcher.apply_statuses(session.store.statuses(profile_key(str(path))))
+            matcher.apply_statuses(session.store.statuses(profile_key(str(path))), show_tracked=show_tracked)
         data = json.dumps([m.to_dict() for m in matcher.rank(top).matches], ensure_ascii=False, indent=2)
         target = out / f"{path.stem}.json"
         handle, temporary = tempfile.mkstemp(dir=out, prefix=f".{target.name}.", suffix=".tmp")

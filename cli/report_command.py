@@ -56,6 +56,8 @@ def report_command(ctx: click.Context, profile: str, fmt: str | None, output: st
     key = profile_key(profile)
     previous = session.store.last_report_at(key)
     matcher = Matcher(session.index, session.taxonomy, session.profile)
+    if not session.using_sample:
+        matcher.apply_statuses(session.store.statuses(key))  # what you applied to or dismissed stays out
     data = build_report(matcher, top=top, threshold=threshold, new_since=previous, new_only=new_only,
                         generated_at=started, sample=session.using_sample,
                         description_of=lambda posting_id: _description(session.store, posting_id))

@@ -23,8 +23,9 @@ def track_command(ctx: click.Context, profile: str, posting_id: str | None, stat
     """Remember what you did with a posting, for PROFILE: interested, applied, interviewing, offer,
     rejected or dismissed. Without POSTING_ID, list the postings you track.
 
-    `jobmatch rank` leaves out postings you applied to, were turned down for or dismissed (--show-tracked
-    shows them) and shows every status in its table and JSON.
+    `jobmatch rank` and `jobmatch report` leave out postings you applied to (or got further with:
+    interviewing, offer), were turned down for or dismissed (`rank --show-tracked` shows them);
+    `rank` shows every status in its table and JSON.
     """
     from jobmatch.cli.report_command import profile_key
 
@@ -32,6 +33,10 @@ def track_command(ctx: click.Context, profile: str, posting_id: str | None, stat
     store = open_store(ctx)
     if posting_id is not None:
         posting = store.get_posting(posting_id)
+        if posting is None and not store.has_open_postings():
+            raise click.ClickException(
+                f"the store has no postings, so {posting_id!r} is one of the bundled sample's, which is only a demo "
+                "and cannot be tracked: `jobmatch crawl` or `jobmatch import` real postings first")
         if posting is None:
             close = store.posting_ids_like(posting_id)
             hint = f"; did you mean {', '.join(close[:3])}?" if close else ""
