@@ -75,7 +75,8 @@ def parse_job(job: Any, *, source: str, company: str | None = None) -> Posting |
 
 
 BOARD = Board(
-    type="greenhouse", label="Greenhouse", key="board", host="https://boards-api.greenhouse.io",
+    type="greenhouse", label="Greenhouse", notes="EU-hosted boards (job-boards.eu.greenhouse.io) are read "
+    "through the same API", key="board", host="https://boards-api.greenhouse.io",
     endpoint="GET /v1/boards/{board}/jobs?content=true: the whole board, content included",
     start=start_with("parse_board", lambda crawl: jobs_path(crawl.key)),
     handlers={"parse_board": Handler(whole_board(parse_jobs))},
@@ -87,6 +88,9 @@ BOARD = Board(
                 "https://boards.greenhouse.io/embed/job_board?for=acme"),
         UrlForm("https://job-boards.greenhouse.io/{board}", r"job-boards\.greenhouse\.io/(?P<board>[\w.-]+)",
                 "https://job-boards.greenhouse.io/acme/jobs/4001"),
+        UrlForm("https://job-boards.eu.greenhouse.io/{board}",
+                r"(?:job-)?boards\.eu\.greenhouse\.io/(?!embed/)(?P<board>[\w.-]+)",
+                "https://job-boards.eu.greenhouse.io/acme"),
         UrlForm("https://boards-api.greenhouse.io/v1/boards/{board}/jobs",
                 r"boards-api\.greenhouse\.io/v1/boards/(?P<board>[\w.-]+)",
                 "https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true"),
