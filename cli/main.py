@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "plan": ("matching_commands", "plan_command", "A study plan: the gaps worth closing, in order, with resources."),
     "profile": ("profile_commands", "profile_group", "Write (init) and check your profile.yaml."),
     "report": ("report_command", "report_command", "Write the match report: Markdown, HTML, CSV or JSON."),
-    "sources": ("sources_commands", "sources_group", "Add a board from its careers-page URL; list a sources file."),
+    "sources": ("sources_commands", "sources_group", "Add a board from its careers-page URL; list and check a sources file."),
     "track": ("track_command", "track_command", "Remember what you did with a posting: applied, dismissed, ..."),
     "trends": ("trends_command", "trends_command", "How demand for skills moved across the crawl history."),
     "store": ("store_commands", "store_group", "The store and its caches: info (size, postings, last crawl), prune."),

@@ -158,3 +158,32 @@ def test_failing_new_boards_are_one_line_each_and_a_lost_detail_still_lands(tmp_
     assert lost.structured[DETAIL_MISSING].startswith("HTTP 500")
     assert store.get_posting("workday:flaky:JR-1001").description  # its siblings' details came back
     store.close()
+
+
+@pytest.mark.slow
+def test_sources_check_reports_the_dead_boards_and_add_probe_refuses_one(tmp_path, jobmatch_command):
+    routes = {**board_server.fixture_routes(), **board_server.new_board_failures(), **board_server.failing_routes()}
+    with board_server.BoardServer(routes) as server:
+        sources = write_sources(tmp_path, server.url, """
+  - {type: greenhouse, board: acme, base_url: "URL"}
+  - {type: greenhouse, board: gone, base_url: "URL"}
+  - {type: workday, tenant: fortress, instance: wd1, site: External, base_url: "URL"}
+  - {type: rippling, board: nobody, base_url: "URL"}
+""".replace("URL", server.url))
+        options = [item for name, value in FAST.items() for item in ("-s", f"{name}={value}")]
+        checked = subprocess.run([*jobmatch_command, "sources", "check", "--sources", str(sources), "--format", "json",
+                                  *options], capture_output=True, text=True, timeout=60)
+        probe = subprocess.run([*jobmatch_command, "sources", "add", "https://jobs.lever.co/gone", "--probe",
+                                "--sources", str(tmp_path / "new.yaml"), "--base-url", server.url, *options],
+                               capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 3, checked.stderr
+    verdicts = {v["name"]: v for v in json.loads(checked.stdout)["sources"]}
+    assert verdicts["greenhouse:acme"]["status"] == "ok" and verdicts["greenhouse:acme"]["jobs"] == 7
+    assert verdicts["greenhouse:gone"]["status"] == "gone" and "sources add" in verdicts["greenhouse:gone"]["fix"]
+    assert verdicts["workday:fortress"]["status"] == "failed"
+    assert verdicts["rippling:nobody"]["status"] == "gone"
+    dead = [line for line in checked.stderr.splitlines() if line.startswith("DEAD ")]
+    assert len(dead) == 3 and checked.stderr.splitlines()[-1] == "3 of 4 source(s) are dead."
+    assert "Traceback" not in checked.stderr
+    assert probe.returncode == 1 and probe.stderr.startswith("Error: lever:gone: board gone (HTTP 404)")
+    assert not (tmp_path / "new.yaml").exists()
