@@ -61,6 +61,7 @@ def info_command(ctx: click.Context, fmt: str) -> None:
         "cache": {"folder": str(cache_dir()), "store_bytes": sum(c.size for c in mine),
                   "total_bytes": sum(c.size for c in caches), "files": len(caches),
                   "stores": len({c.store for c in caches if c.kind == "index" and c.store})},
+        "http_cache": _http_cache_info(store_location(ctx)),
     }
     if fmt == "json":
         print_json(data)
@@ -81,6 +82,8 @@ def info_command(ctx: click.Context, fmt: str) -> None:
         ("last crawl", crawl),
         ("cache", f"{_size(data['cache']['store_bytes'])} for this store; {_size(data['cache']['total_bytes'])} in "
                   f"{data['cache']['folder']} ({data['cache']['files']} file(s))"),
+        ("http cache", f"{_size(data['http_cache']['bytes'])} in {data['http_cache']['entries']:,} response(s) at "
+                       f"{data['http_cache']['folder']}" if data["http_cache"]["entries"] else "empty"),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
@@ -102,7 +105,8 @@ def prune_command(ctx: click.Context, closed_older_than: str | None, keep_extrac
                   dry_run: bool, fmt: str) -> None:
     """Delete what can be rebuilt and will not be used again: caches of stores that are gone, caches
     older than their store or superseded by newer ones, older taxonomy caches, files left by killed
-    processes, and the store's extractions made with other taxonomy versions. With
+    processes, kept board responses past the HTTP cache's 30 days, and the store's extractions made
+    with other taxonomy versions. With
     --closed-older-than, also closed postings (never open ones).
 
     Caches are also pruned automatically whenever a newer one for the same store is written.
@@ -114,11 +118,13 @@ def prune_command(ctx: click.Context, closed_older_than: str | None, keep_extrac
         ctx.call_on_close(store.close)
     stale = stale_caches(list_caches(), current=store)
     freed = sum(cache.size for cache, _ in stale) if dry_run else remove_caches(stale)
+    expired, expired_bytes = _prune_http_cache(location, dry_run=dry_run)
     result: dict[str, Any] = {
         "dry_run": dry_run, "store": store.name if store is not None else location,
         "caches": [{"path": str(cache.path), "reason": reason, "bytes": cache.size} for cache, reason in stale],
         "cache_bytes_freed": freed, "closed_before": cutoff, "postings_deleted": 0, "extractions_deleted": 0,
         "old_extractions_deleted": 0, "vacuumed": False,
+        "http_cache_responses_deleted": expired, "http_cache_bytes_freed": expired_bytes,
     }
     if store is not None:
         if cutoff:
@@ -188,6 +194,58 @@ def stale_caches(caches: list[CacheFile], current: Any = None) -> list[tuple[Cac
     return stale
 
 
+def http_cache_folder(location: str) -> tuple[Path, float]:
+    """Where ``jobmatch crawl`` keeps the boards' last responses for this store, and for how many
+    seconds an entry is used (crawler/recrawl.py; older ones are fetched afresh, never read again)."""
+    from jobmatch.cli.common import home_dir
+    from jobmatch.crawler.lock import lock_path_for
+    from jobmatch.crawler.recrawl import cache_settings
+
+    settings = cache_settings(lock_path_for(location, home_dir()))
+    return Path(settings["HTTPCACHE_DIR"]), float(settings["HTTPCACHE_EXPIRATION_SECS"])
+
+
+def _http_cache_entries(folder: Path) -> list[tuple[Path, float, int]]:
+    """Each kept response (Scrapy's FilesystemCacheStorage: SPIDER/ab/abcdef.../ with its files):
+    (its folder, when it was last written, its bytes)."""
+    entries = []
+    if not folder.is_dir():
+        return entries
+    for spider in folder.iterdir():
+        for prefix in spider.iterdir() if spider.is_dir() else ():
+            for entry in prefix.iterdir() if prefix.is_dir() else ():
+                try:
+                    stats = [path.stat() for path in entry.iterdir() if path.is_file()]
+                except OSError:
+                    continue
+                if stats:
+                    entries.append((entry, max(st.st_mtime for st in stats), sum(st.st_size for st in stats)))
+    return entries
+
+
+def _http_cache_info(location: str) -> dict[str, Any]:
+    folder, _ = http_cache_folder(location)
+    entries = _http_cache_entries(folder)
+    return {"folder": str(folder), "entries": len(entries), "bytes": sum(size for _, _, size in entries)}
+
+
+def _prune_http_cache(location: str, *, dry_run: bool) -> tuple[int, int]:
+    """Delete the kept responses older than the cache's expiry (a board left out of the sources file
+    leaves its response behind, and an expired one is fetched afresh anyway); returns (count, bytes)."""
+    import shutil
+
+    folder, expiry = http_cache_folder(location)
+    cutoff = time.time() - expiry
+    count = freed = 0
+    for entry, written, size in _http_cache_entries(folder):
+        if written >= cutoff:
+            continue
+        if not dry_run:
+            shutil.rmtree(entry, ignore_errors=True)
+        count, freed = count + 1, freed + size
+    return count, freed
+
+
 def _open_if_present(location: str, *, needed: bool):
     """The store of this run, if it exists (prune never creates one). Errors matter only when the
     prune needs the store (--closed-older-than, --vacuum); else the caches are pruned regardless."""
@@ -233,6 +291,10 @@ def _print_pruned(result: dict[str, Any], stale: list[tuple[CacheFile, str]]) ->
     if result["old_extractions_deleted"]:
         verb = "Would delete" if result["dry_run"] else "Deleted"
         lines.append(f"{verb} {result['old_extractions_deleted']:,} extraction(s) made with other taxonomy versions")
+    if result["http_cache_responses_deleted"]:
+        verb = "Would remove" if result["dry_run"] else "Removed"
+        lines.append(f"{verb} {result['http_cache_responses_deleted']:,} kept board response(s) older than the HTTP "
+                     f"cache keeps them ({_size(result['http_cache_bytes_freed'])})")
     if result["vacuumed"]:
         lines.append(f"Vacuumed {result['store']}")
     if not lines:

@@ -261,3 +261,35 @@ def test_a_store_in_a_read_only_folder_can_be_listed_exported_and_shown(tmp_path
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1
     assert "is read-only" in refused.stderr and "Traceback" not in refused.stderr
     assert sorted(p.name for p in folder.iterdir()) == before
+
+
+@pytest.mark.slow
+def test_the_http_cache_beside_the_store_is_shown_and_its_expired_responses_pruned(tmp_path, jobmatch_command):
+    import importlib.util
+    import sys
+
+    if "board_server" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("board_server", REPO / "tests" / "fixtures" / "boards" /
+                                                      "board_server.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["board_server"] = module
+        spec.loader.exec_module(module)
+    board_server = sys.modules["board_server"]
+    db = tmp_path / "store.db"
+    with board_server.BoardServer(board_server.fixture_routes(), validators=True) as server:  # ETags: cached
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(f'sources:\n  - {{type: remoteok, base_url: "{server.url}"}}\n', encoding="utf-8")
+        crawled = subprocess.run([*jobmatch_command, "--db", str(db), "crawl", "--sources", str(sources), "-s",
+                                  "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"],
+                                 capture_output=True, text=True, timeout=120)
+    assert crawled.returncode == 0, crawled.stderr
+    shown = info(str(db))["http_cache"]
+    assert shown["entries"] >= 1 and shown["bytes"] > 0 and shown["folder"] == f"{db}.http-cache"
+    assert run("--db", str(db), "store", "prune").stdout.strip() == "Nothing to prune."  # fresh: kept
+    old = time.time() - 31 * 24 * 3600
+    for path in Path(shown["folder"]).rglob("*"):
+        if path.is_file():
+            os.utime(path, (old, old))
+    result = json.loads(run("--db", str(db), "store", "prune", "--format", "json").stdout)
+    assert result["http_cache_responses_deleted"] == shown["entries"] and result["http_cache_bytes_freed"] > 0
+    assert info(str(db))["http_cache"]["entries"] == 0
