@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-# The fields of the public posting record (CLI.md: `postings export`), in order.
+# The fields of the public posting record (docs/cli.md: `postings export`), in order.
 EXPORT_FIELDS = (
     "id", "source", "url", "title", "company", "locations", "remote",
     "salary_min", "salary_max", "salary_currency", "salary_period", "employment_type",
@@ -72,7 +72,7 @@ class Posting:
         return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:20]
 
     def to_record(self) -> dict[str, Any]:
-        """The public record (CLI.md field names and order)."""
+        """The public record (docs/cli.md field names and order)."""
         data = dataclasses.asdict(self)
         return {name: data[name] for name in EXPORT_FIELDS}
 

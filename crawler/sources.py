@@ -1,7 +1,7 @@
 """The sources file: which boards to crawl, where their APIs live, and the relevance filter.
 
 YAML, read with ``yaml.safe_load`` and validated here; every error names the file, the entry
-(by index) and the field. See CLI.md (Crawling) for the format.
+(by index) and the field. See docs/cli.md (the sources file) for the format.
 """
 
 from __future__ import annotations

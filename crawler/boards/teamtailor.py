@@ -3,7 +3,7 @@
 RSS 2.0 items (title, link, description HTML, pubDate, guid) with Teamtailor's own elements, read
 by local name whatever their namespace: ``location`` (text, or ``name``/``city``/``country``
 children), ``department``, ``remoteStatus``/``remote`` (``fully``, ``hybrid``, ``none``, true/false).
-Not in ../shared/design/SOURCES.md: the layout is read defensively, and anything missing is left out.
+Its documentation names few fields: the layout is read defensively, and anything missing is left out.
 """
 
 from __future__ import annotations
