@@ -29,38 +29,40 @@ _spec.loader.exec_module(concurrency)
 POSTGRES = os.environ.get("JOBMATCH_TEST_POSTGRES_URL")
 
 
-def _assert_clean(results: dict, target: str, rounds: int, processes: int) -> None:
-    done = results[target]
-    assert len(done) == rounds
-    for number, outcome in enumerate(done):
-        assert outcome.failures == [], (target, number, outcome.failures)
-        assert outcome.problems == [], (target, number, outcome.problems)
-        assert outcome.exit_codes == [0] * processes  # and (problems == []) every posting stored exactly once
+@pytest.fixture(scope="module")
+def boards(tmp_path_factory):
+    """The fixture boards on 127.0.0.1, the input files, and the ids one crawl of them stores."""
+    board_server = concurrency.load_board_server()
+    folder = tmp_path_factory.mktemp("concurrency")
+    with board_server.BoardServer(board_server.fixture_routes()) as server:
+        inputs = concurrency.make_inputs(folder / "inputs", server.url)
+        inputs.crawl_ids = concurrency.reference_crawl_ids(inputs)
+        yield inputs
+
+
+def _assert_clean(outcome, inputs, processes: int = 10) -> None:
+    assert outcome.failures == [], outcome.failures
+    assert outcome.problems == [], outcome.problems  # integrity, none lost, none twice, one row per migration
+    assert outcome.exit_codes == [0] * processes
+    assert outcome.postings == len(inputs.import_ids | inputs.crawl_ids) > 40 + concurrency.EXTRA_POSTINGS
 
 
 @pytest.mark.slow
-def test_ten_mixed_processes_at_once_on_a_missing_sqlite_store(tmp_path):
-    results = concurrency.run(10, 2, None, tmp_path, log=lambda line: None)
-    _assert_clean(results, "sqlite", 2, 10)
-    # the crawl's postings are there too: sample + generated array + the fixture boards
-    assert results["sqlite"][0].postings > 40 + concurrency.EXTRA_POSTINGS
+def test_ten_mixed_processes_at_once_on_a_missing_sqlite_store(boards, tmp_path):
+    for number in range(2):
+        db = tmp_path / f"round-{number}" / "store.db"
+        db.parent.mkdir()
+        _assert_clean(concurrency.run_round(boards, str(db), tmp_path / f"home-{number}", 10, light=True), boards)
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not POSTGRES, reason="JOBMATCH_TEST_POSTGRES_URL is not set (.ci/run sets it)")
-def test_ten_mixed_processes_at_once_on_an_empty_postgresql_schema(tmp_path):
-    # One round (the benchmark runs twenty), in a fresh schema of the test database.
-    board_server = concurrency.load_board_server()
-    with board_server.BoardServer(board_server.fixture_routes()) as server:
-        inputs = concurrency.make_inputs(tmp_path / "inputs", server.url)
-        inputs.crawl_ids = concurrency.reference_crawl_ids(inputs)
-        schemas = concurrency.PostgresSchemas(POSTGRES)
-        try:
-            outcome = concurrency.run_round(inputs, schemas.new(), tmp_path / "home", 10)
-        finally:
-            schemas.drop_all()
-    assert outcome.failures == [] and outcome.problems == [], (outcome.failures, outcome.problems)
-    assert outcome.exit_codes == [0] * 10 and outcome.postings == len(inputs.import_ids | inputs.crawl_ids)
+def test_ten_mixed_processes_at_once_on_an_empty_postgresql_schema(boards, tmp_path):
+    schemas = concurrency.PostgresSchemas(POSTGRES)  # a fresh schema of the test database: a missing store
+    try:
+        _assert_clean(concurrency.run_round(boards, schemas.new(), tmp_path / "home", 10, light=True), boards)
+    finally:
+        schemas.drop_all()
 
 
 def _write_postings(path: Path, count: int) -> None:

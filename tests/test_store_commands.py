@@ -252,7 +252,6 @@ def test_a_store_in_a_read_only_folder_can_be_listed_exported_and_shown(tmp_path
     listed = jobmatch("postings", "list", "--format", "json")
     assert listed.returncode == 0, listed.stderr
     assert len(json.loads(listed.stdout)) == 40
-    assert len(jobmatch("postings", "export").stdout.splitlines()) == 40
     ranked = jobmatch("rank", PROFILE, "--format", "json", "--top", "2")  # its extractions are current
     assert ranked.returncode == 0 and len(json.loads(ranked.stdout)) == 2, ranked.stderr
     shown = jobmatch("store", "info", "--format", "json")
