@@ -351,19 +351,17 @@ class Matcher:
             english = taxonomy.resolve("english")
             languages_held = {english} if english else set()
         parts = []
+        self._requirement_columns = {}
         for kind, category, penalty in (("language", "spoken_languages", LANGUAGE_PENALTY),
                                         ("clearance", "credentials", CLEARANCE_PENALTY)):
             columns = [c for c, s in enumerate(index.skill_ids)
                        if _category(taxonomy, s) == category and s not in held and s not in languages_held]
+            self._requirement_columns[kind] = columns
             if not columns:
                 continue
             required = (index.levels[:, columns] == 3).tocsr()
             asked = np.asarray(required.sum(axis=1)).ravel() > 0
             parts.append(_Penalty(kind, np.where(asked, penalty, 0.0), template=kind))
-        self._requirement_columns = {
-            kind: [c for c, s in enumerate(index.skill_ids) if _category(taxonomy, s) == category
-                   and s not in held and s not in languages_held]
-            for kind, category in (("language", "spoken_languages"), ("clearance", "credentials"))}
         return parts
 
     def _excluded(self) -> np.ndarray:
@@ -509,9 +507,12 @@ class Matcher:
             ids = [index.skill_ids[c] for c in columns]
             level = LEVEL_NAMES[int(index.ask_level[ask])]
             credit = float(self.ask_credit[ask])
+            if self.ask_weight[ask] <= 0:
+                # Spoken languages and clearances: requirements (a penalty when missing), never points.
+                if credit > 0 and ids[0] in self.profile.skills:
+                    matched.append(ids[0])
+                continue
             if credit <= 0:
-                if self.ask_weight[ask] <= 0:
-                    continue  # spoken languages and clearances: requirements, shown as penalties
                 if len(ids) > 1:
                     missing_groups.append({"options": ids, "requirement": level})
                 else:
