@@ -81,6 +81,7 @@ class Extraction:
     education_preferred: str | None = None
     education_fields: list[str] = field(default_factory=list)  # skill ids of the degree subjects
     title_skills: list[str] = field(default_factory=list)
+    unlisted: list[Any] = field(default_factory=list)  # skill model spans the taxonomy cannot name (skill_model.py)
 
     @property
     def groups(self) -> list[list[str]]:
@@ -116,7 +117,7 @@ def make_nlp() -> spacy.language.Language:
 class SkillExtractor:
     """Extracts skills, requirement levels, years, education and seniority from posting text."""
 
-    def __init__(self, taxonomy: Taxonomy):
+    def __init__(self, taxonomy: Taxonomy, model: Any = None):
         self.taxonomy = taxonomy
         self.nlp = make_nlp()
         self._plain = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -137,6 +138,12 @@ class SkillExtractor:
             self._context_forms.update(n.lower() for n in skill.context_names if n == n.lower())
             if context:
                 self._context.add(skill.id, context)
+        # --- the trained skill model beside the rules (taxonomy/skill_model.py); None: rules only.
+        # ``model``: None follows JOBMATCH_SKILL_MODEL (rules only unless "on"), False is rules only,
+        # True or a SkillModel runs it.
+        from jobmatch.taxonomy.skill_model import hybrid_for
+        self.hybrid = hybrid_for(self, model)
+        # ---
 
     def extract(self, text: str, title: str | None = None, structured: dict[str, Any] | None = None) -> Extraction:
         [result] = self.extract_many([(text, title, structured)])
@@ -160,6 +167,9 @@ class SkillExtractor:
     def _read(self, doc: Doc, text: str, title: str | None, structured: dict[str, Any] | None) -> Extraction:
         layout = PostingLayout(text)
         spans = self._skill_spans(doc, layout)
+        unlisted: list[Any] = []
+        if self.hybrid is not None:  # --- the skill model's linked spans join the rules' (skill_model.py) ---
+            spans, unlisted = self.hybrid.merge(doc, spans, layout)
         education = education_asked(text, layout)
         found: dict[str, FoundSkill] = {}
         negated: set[str] = set()
@@ -207,6 +217,7 @@ class SkillExtractor:
             education_required=education.required, education_preferred=education.preferred,
             education_fields=list(dict.fromkeys(fields)),
             title_skills=title_skills,
+            unlisted=unlisted,
         )
         if structured and result.years_experience is None:
             result.years_experience = _structured_years(structured)
