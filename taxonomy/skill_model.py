@@ -248,7 +248,8 @@ class HybridSkills:
                 added.extend(context)
                 continue
             start, end = _trim_words(text, start, end)
-            if end > start:
+            if end > start and not (layout is not None and layout.about_employer(start)):
+                # (the employer speaking of itself: "protected by applicable local, state or federal laws")
                 unlisted.append(Unlisted(text[start:end], start, end))
         return sorted(rules + added, key=lambda item: item[1]), unlisted
 
