@@ -17,31 +17,28 @@ EXTRACTOR_VERSION = 4
 def extraction_key(taxonomy: Taxonomy) -> str:
     """What a cached extraction was made with: this taxonomy's content and these rules (and the skill
     model's version when extraction runs it)."""
-    return f"{taxonomy.version}{key_suffix()}"
+    return f"{taxonomy.version}{model_part()}.x{EXTRACTOR_VERSION}"
 
 
 # --- the skill model in the key (taxonomy/skill_model.py) -------------------------------------
 def model_part() -> str:
-    """The key's "+skill_model-1.0.0" part when extraction runs the skill model (the
-    JOBMATCH_SKILL_MODEL setting), else "": a new model, or switching it on or off, makes cached
-    extractions again. Reads the model's meta.json, never spaCy."""
+    """The "+skill_model-1.0.0" in the key (and in every skill's signature) when extraction runs the
+    skill model (the JOBMATCH_SKILL_MODEL setting), else "": a new model, or switching it on or
+    off, makes cached extractions again. Reads the model's meta.json, never spaCy."""
     from jobmatch.taxonomy.skill_model import model_enabled, model_version
 
     return f"+{model_version()}" if model_enabled() else ""
-
-
-def key_suffix() -> str:
-    """How every key made with these rules (and this model) ends. Keys made with the model end after
-    ".x{EXTRACTOR_VERSION}", so a lookup by that suffix alone finds only rules-only snapshots."""
-    return f".x{EXTRACTOR_VERSION}{model_part()}"
 # ---
 
 
 def signature(taxonomy: Taxonomy) -> dict[str, list[Any]]:
-    """Per skill, everything extraction reads of it: names (plain and context) and category."""
+    """Per skill, everything extraction reads of it: names (plain and context) and category, and the
+    skill model when extraction runs it (so no extraction is carried over between the rules alone
+    and the rules with a model: every skill differs)."""
+    model = model_part()
     return {
         skill.id: [skill.category, sorted({name.lower() for name in skill.plain_names}),
-                   sorted(set(skill.context_names))]
+                   sorted(set(skill.context_names))] + ([model] if model else [])
         for skill in taxonomy.skills.values()
     }
 

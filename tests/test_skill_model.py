@@ -131,7 +131,8 @@ def test_the_setting_chooses_rules_or_hybrid_and_the_cache_key_follows(monkeypat
     assert skill_model.discovery_enabled()
     monkeypatch.setenv(skill_model.SETTING, "on")
     hybrid_key = versions.extraction_key(taxonomy)
-    assert hybrid_key == f"{rules_key}+skill_model-{train_skill_model.MODEL_VERSION}"
+    assert hybrid_key == f"{taxonomy.version}+skill_model-{train_skill_model.MODEL_VERSION}.x{versions.EXTRACTOR_VERSION}"
+    assert rules_key == f"{taxonomy.version}.x{versions.EXTRACTOR_VERSION}"
     assert SkillExtractor(taxonomy).hybrid is not None
     monkeypatch.setenv(skill_model.SETTING, "off")
     assert versions.extraction_key(taxonomy) == rules_key and not skill_model.discovery_enabled()
@@ -149,9 +150,38 @@ def test_a_new_model_version_changes_the_cache_key(monkeypatch, tmp_path, taxono
     (copy / "meta.json").write_text(json.dumps({**meta, "version": "9.9.9"}), encoding="utf-8")
     monkeypatch.setattr(skill_model, "MODEL_DIR", copy)
     after = versions.extraction_key(taxonomy)
-    assert after != before and after.endswith("+skill_model-9.9.9")
-    # the rules' snapshots (looked up by ".x{EXTRACTOR_VERSION}") never match a key made with the model
-    assert not after.endswith(f".x{versions.EXTRACTOR_VERSION}")
+    assert after != before and "+skill_model-9.9.9.x" in after
+    # and every skill's signature, so a taxonomy edit never carries an extraction across models
+    old = versions.signature(taxonomy)
+    monkeypatch.setattr(skill_model, "MODEL_DIR", MODEL_DIR)
+    assert versions.changed_names(old, versions.signature(taxonomy)) >= {"python", "swift"}
+
+
+def test_switching_the_model_on_extracts_again_rather_than_carrying_the_rules_results(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from jobmatch.cli.main import cli
+    from jobmatch.crawler.store import Store
+
+    db = str(tmp_path / "s.db")
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps({"id": "t:1", "title": "Mobile Engineer", "description": POSTING}) + "\n",
+                      encoding="utf-8")
+    runner = CliRunner()
+    monkeypatch.delenv(skill_model.SETTING, raising=False)
+    assert runner.invoke(cli, ["--db", db, "import", str(source)]).exit_code == 0
+    assert runner.invoke(cli, ["--db", db, "extract"]).exit_code == 0
+    monkeypatch.setenv(skill_model.SETTING, "on")
+    assert runner.invoke(cli, ["--db", db, "extract"]).exit_code == 0
+    taxonomy = load_taxonomy()
+    store = Store(db)
+    try:
+        hybrid = {s["id"] for r in store.extractions(versions.extraction_key(taxonomy)) for s in r["skills"]}
+        monkeypatch.delenv(skill_model.SETTING)
+        rules = {s["id"] for r in store.extractions(versions.extraction_key(taxonomy)) for s in r["skills"]}
+    finally:
+        store.close()
+    assert "swift" in hybrid and "swift" not in rules  # the hybrid's own result, not the rules' carried over
 
 
 def test_a_missing_or_corrupt_model_is_a_clear_error(monkeypatch, tmp_path, taxonomy):
