@@ -105,6 +105,8 @@ def profile_names(profile_path: Path) -> list[str]:
 
 
 def tfidf_baseline(pool: list[dict], names: list[str]) -> list[str]:
+    # The baseline the issue names is scikit-learn's own TfidfVectorizer over raw text: it is
+    # measured here, outside the product, so it never becomes part of jobmatch's import graph.
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
 
