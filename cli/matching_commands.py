@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
 import click
 
-from jobmatch.cli.common import db_option, print_json
+from jobmatch.cli.common import db_option, echo_stderr, print_json
 from jobmatch.cli.matching_session import prepare
+from jobmatch.cli.operations import profile_files, rank_profile, rank_profiles
 from jobmatch.matcher.ranking import MATCH_THRESHOLD
 
 
@@ -47,36 +48,33 @@ def rank_command(ctx: click.Context, profile: str | None, top: int, fmt: str, st
     one JSON file per profile to --out (ana.yaml -> ana.json), in the order and with the scores a
     single `rank` gives. A profile that fails to load is reported by file and skipped.
     """
-    from jobmatch.matcher.ranking import Matcher
-
     if profiles is not None:
         if profile is not None:
             raise click.UsageError("give PROFILE or --profiles, not both")
         if explain:
             raise click.UsageError("--profiles writes one JSON file per profile; --explain is for one PROFILE")
-        _rank_batch(ctx, profiles, out_dir, top, strict,
-                    filters={"remote_only": remote_only, "place": place, "min_score": min_score,
-                             "since": _since(since) if since else None,
-                             "roles": tuple(_families(roles))}, show_tracked=show_tracked)
+        if out_dir is None:
+            raise click.UsageError("--profiles needs --out DIR for its results")
+        _rank_batch(ctx, profiles, Path(out_dir), top, strict, show_tracked=show_tracked,
+                    filters=_filters(remote_only, place, min_score, since, roles))
         return
     if profile is None:
         raise click.UsageError("give a PROFILE (or --profiles DIR_OR_GLOB)")
 
-    families = _families(roles)
-    since_value = _since(since) if since else None
-    session = prepare(ctx, profile, strict=strict)
-    matcher = Matcher(session.index, session.taxonomy, session.profile)
-    matcher.apply_filters(remote_only=remote_only, place=place, min_score=min_score, since=since_value,
-                          roles=tuple(families))
-    if not session.using_sample:
-        from jobmatch.cli.report_command import profile_key
-
-        matcher.apply_statuses(session.store.statuses(profile_key(profile)), show_tracked=show_tracked)
-    ranking = matcher.rank(top)
+    filters = _filters(remote_only, place, min_score, since, roles)
+    session, loaded = prepare(ctx, profile, strict=strict)
+    ranking = rank_profile(session, loaded, profile, top=top, filters=filters, show_tracked=show_tracked)
     if fmt == "json":
         print_json([match.to_dict() for match in ranking.matches])
         return
     _print_ranking(session, ranking, explain)
+
+
+def _filters(remote_only: bool, place: str | None, min_score: float | None, since: str | None,
+             roles: tuple[str, ...]) -> dict:
+    """Matcher.apply_filters' keywords from the options (a bad --since or --role is a usage error)."""
+    return {"remote_only": remote_only, "place": place, "min_score": min_score,
+            "since": _since(since) if since else None, "roles": tuple(_families(roles))}
 
 
 def _families(roles: tuple[str, ...]) -> list[str]:
@@ -91,52 +89,16 @@ def _families(roles: tuple[str, ...]) -> list[str]:
     return families
 
 
-def _rank_batch(ctx: click.Context, pattern: str, out_dir: str | None, top: int, strict: bool, *,
+def _rank_batch(ctx: click.Context, pattern: str, out: Path, top: int, strict: bool, *,
                 filters: dict, show_tracked: bool) -> None:
     """Every profile of a folder or glob against one index; one JSON result per profile."""
-    import glob
-    import os
-    import tempfile
-    from pathlib import Path
-
-    from jobmatch.cli.report_command import profile_key
-    from jobmatch.matcher.errors import ProfileError
-    from jobmatch.matcher.profile import load_profile
-    from jobmatch.matcher.ranking import Matcher
-
-    if out_dir is None:
-        raise click.UsageError("--profiles needs --out DIR for its results")
-    folder = Path(pattern)
-    paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else \
-        sorted(Path(p) for p in glob.glob(pattern) if Path(p).is_file())
-    if not paths:
-        raise click.ClickException(f"--profiles {pattern}: no profile files (*.yaml) found")
-    session = prepare(ctx, None)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written, failed = 0, 0
-    for path in paths:
-        try:
-            profile = load_profile(str(path), session.taxonomy, strict=strict)
-        except ProfileError as error:
-            click.echo(f"Skipped {error}", err=True)
-            failed += 1
-            continue
-        for warning in profile.warnings:
-            click.echo(f"Warning: {warning}", err=True)
-        matcher = Matcher(session.index, session.taxonomy, profile)
-        matcher.apply_filters(**filters)
-        if not session.using_sample:
-            matcher.apply_statuses(session.store.statuses(profile_key(str(path))), show_tracked=show_tracked)
-        data = json.dumps([m.to_dict() for m in matcher.rank(top).matches], ensure_ascii=False, indent=2)
-        target = out / f"{path.stem}.json"
-        handle, temporary = tempfile.mkstemp(dir=out, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(data + "\n")
-        os.replace(temporary, target)
-        written += 1
-    click.echo(f"Ranked {written} profile(s) into {out}" + (f"; {failed} skipped" if failed else "") + ".", err=True)
-    if failed:
+    paths = profile_files(pattern)
+    session, _ = prepare(ctx, None)
+    outcome = rank_profiles(session, paths, out, top=top, strict=strict, filters=filters,
+                            show_tracked=show_tracked, notify=echo_stderr)
+    click.echo(f"Ranked {len(outcome.written)} profile(s) into {out}"
+               + (f"; {len(outcome.skipped)} skipped" if outcome.skipped else "") + ".", err=True)
+    if outcome.skipped:
         ctx.exit(1)
 
 
@@ -272,8 +234,8 @@ def gaps_command(ctx: click.Context, profile: str, fmt: str, threshold: float, l
     """
     from jobmatch.matcher.ranking import Matcher, gap_report, readiness
 
-    session = prepare(ctx, profile, strict=strict)
-    matcher = Matcher(session.index, session.taxonomy, session.profile)
+    session, loaded = prepare(ctx, profile, strict=strict)
+    matcher = Matcher(session.index, session.taxonomy, loaded)
     report = gap_report(matcher, threshold=threshold / 100, limit=limit)
     ready = readiness(matcher)
     above = int((matcher.scores >= threshold / 100).sum())
@@ -339,10 +301,10 @@ def plan_command(ctx: click.Context, profile: str, weeks: int, fmt: str, limit: 
     from jobmatch.matcher.plan import build_plan
     from jobmatch.matcher.ranking import MATCH_THRESHOLD, Matcher, gap_report
 
-    session = prepare(ctx, profile, strict=strict, allow_no_skills=True)
-    matcher = Matcher(session.index, session.taxonomy, session.profile)
+    session, loaded = prepare(ctx, profile, strict=strict, allow_no_skills=True)
+    matcher = Matcher(session.index, session.taxonomy, loaded)
     report = gap_report(matcher, limit=limit)
-    plan = build_plan(report, session.taxonomy, set(session.profile.skills), weeks=weeks, threshold=MATCH_THRESHOLD)
+    plan = build_plan(report, session.taxonomy, set(loaded.skills), weeks=weeks, threshold=MATCH_THRESHOLD)
     if fmt == "json":
         print_json(plan.to_dict())
         return

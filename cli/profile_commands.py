@@ -18,13 +18,13 @@ import os
 import re
 import shlex
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 
 from jobmatch.cli.common import EXIT_ERROR, cache_dir, load_taxonomy, print_json, usage_error
+from jobmatch.cli.operations import write_atomically
 from jobmatch.matcher.errors import ProfileError
 from jobmatch.matcher.profile import EDUCATION_LEVELS, SKILL_LEVELS
 
@@ -643,23 +643,3 @@ def _verify(text: str, taxonomy: Any, path: str) -> None:
         parse_profile(text, taxonomy, path=path, strict=True)
     except ProfileError as error:
         raise RuntimeError(f"the profile written would not load ({error}); nothing was written") from None
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temp file beside ``path`` and rename it into place: never half a profile."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder,
-                                         prefix=f".{path.name}.", suffix=".tmp", delete=False)
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(handle.name, 0o666 & ~mask)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-

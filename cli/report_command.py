@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from jobmatch.cli.common import db_option, usage_error
 from jobmatch.cli.matching_session import prepare
-from jobmatch.cli.report_render import FORMATS, render
+from jobmatch.cli.operations import write_report
+from jobmatch.cli.report_render import FORMATS
 from jobmatch.matcher.ranking import MATCH_THRESHOLD
 
 EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
@@ -43,33 +42,20 @@ def report_command(ctx: click.Context, profile: str, fmt: str | None, output: st
     postings first seen since the previous one.
     """
     from jobmatch.crawler.store import utc_now
-    from jobmatch.matcher.ranking import Matcher
-    from jobmatch.matcher.report import build_report, report_watermark
 
     to_stdout = output == "-"
     if not to_stdout:
         fmt = _check_output(ctx, Path(output), fmt)
         _check_folder(Path(output))
-    fmt = fmt or "md"
-    started = utc_now()
-    session = prepare(ctx, profile, strict=strict)
-    key = profile_key(profile)
-    previous = session.store.last_report_at(key)
-    matcher = Matcher(session.index, session.taxonomy, session.profile)
-    if not session.using_sample:
-        matcher.apply_statuses(session.store.statuses(key))  # what you applied to or dismissed stays out
-    data = build_report(matcher, top=top, threshold=threshold, new_since=previous, new_only=new_only,
-                        generated_at=started, sample=session.using_sample,
-                        description_of=lambda posting_id: _description(session.store, posting_id))
-    text = render(data, fmt)
+    started = utc_now()  # before the skill matrix is built: what arrives meanwhile is in the next digest
+    session, loaded = prepare(ctx, profile, strict=strict)
+    outcome = write_report(session, loaded, profile, None if to_stdout else Path(output), fmt=fmt or "md",
+                           top=top, threshold=threshold, new_only=new_only, started=started)
     if to_stdout:
-        sys.stdout.write(text)
+        sys.stdout.write(outcome.text)
     else:
-        write_atomically(Path(output), text)
-    session.store.record_report(key, report_watermark(started, session.index.first_seen, utc_now()))
-    if not to_stdout:
-        click.echo(f"Wrote {output} ({data['summary']['shown']} posting(s)"
-                   + (f", {data['summary']['new_postings']} new" if previous else "") + ").", err=True)
+        click.echo(f"Wrote {output} ({outcome.shown} posting(s)"
+                   + (f", {outcome.new_postings} new" if outcome.previous else "") + ").", err=True)
     if ctx.meta.get("report.open"):
         open_in_browser(None if to_stdout else Path(output))
 
@@ -87,16 +73,6 @@ def open_in_browser(path: Path | None) -> None:
         opened = False
     if not opened:
         click.echo(f"--open: no browser could be started; the report is {path.resolve()}", err=True)
-
-
-def _description(store, posting_id: str) -> str | None:
-    posting = store.get_posting(posting_id)
-    return posting.description if posting else None
-
-
-def profile_key(profile_path: str) -> str:
-    """Which profile a report is for: a hash of the profile file's resolved path."""
-    return hashlib.sha256(str(Path(profile_path).resolve()).encode("utf-8")).hexdigest()[:32]
 
 
 def _check_output(ctx: click.Context, path: Path, fmt: str | None) -> str:
@@ -120,26 +96,3 @@ def _check_folder(path: Path) -> None:
         raise click.ClickException(f"{path}: folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
         raise click.ClickException(f"{path}: folder {folder} is not writable")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temp file beside ``path`` and rename it into place: readers never see half a report."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder,
-                                         prefix=f".{path.name}.", suffix=".tmp", delete=False)
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o666 & ~_umask())
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

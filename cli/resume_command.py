@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from jobmatch.cli.common import EXIT_USAGE, USER_ERRORS, cache_dir, load_taxonomy
+from jobmatch.cli.operations import write_atomically
 
 
 def _as_of(ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -169,27 +169,3 @@ def _read_profile_text(path: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ProfileError(path, "not valid UTF-8") from None
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """A temp file beside ``path``, renamed into place: never half a profile. An existing file keeps
-    its permissions; a new one gets the usual ones (the umask's)."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        mode = 0o666 & ~mask
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder,
-                                         prefix=f".{path.name}.", suffix=".tmp", delete=False)
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, mode)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise

@@ -11,15 +11,12 @@ from typing import Any
 
 import click
 
+from jobmatch.cli.caches import TEMPORARY_MAX_AGE, CacheFile, list_caches, remove_caches
 from jobmatch.cli.common import (
-    TEMPORARY_MAX_AGE,
-    CacheFile,
     cache_dir,
     db_option,
-    list_caches,
     load_taxonomy,
     print_json,
-    remove_caches,
     store_location,
     usage_error,
 )
@@ -48,7 +45,7 @@ def info_command(ctx: click.Context, fmt: str) -> None:
     ctx.call_on_close(store.close)
     info = store.info()
     current = extraction_key(load_taxonomy())
-    caches = list_caches()
+    caches = list_caches(cache_dir())
     mine = [cache for cache in caches if cache.kind == "index" and cache.store == store.identity]
     data = {
         "store": store.name, "database": store.dialect, "read_only": store.read_only, "size_bytes": store.size_bytes(),
@@ -116,7 +113,7 @@ def prune_command(ctx: click.Context, closed_older_than: str | None, keep_extrac
     store = _open_if_present(location, needed=bool(cutoff or vacuum))
     if store is not None:
         ctx.call_on_close(store.close)
-    stale = stale_caches(list_caches(), current=store)
+    stale = stale_caches(list_caches(cache_dir()), current=store)
     freed = sum(cache.size for cache, _ in stale) if dry_run else remove_caches(stale)
     expired, expired_bytes = _prune_http_cache(location, dry_run=dry_run)
     result: dict[str, Any] = {

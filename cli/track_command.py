@@ -27,7 +27,7 @@ def track_command(ctx: click.Context, profile: str, posting_id: str | None, stat
     interviewing, offer), were turned down for or dismissed (`rank --show-tracked` shows them);
     `rank` shows every status in its table and JSON.
     """
-    from jobmatch.cli.report_command import profile_key
+    from jobmatch.cli.operations import profile_key
 
     key = profile_key(profile)
     store = open_store(ctx)
