@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from jobmatch.cli.common import EXIT_UNHEALTHY, db_option, home_dir, print_json, store_location
+from jobmatch.cli.worker_command import distributed_options, enqueue_and_maybe_wait
 
 COLUMNS = ("new", "updated", "unchanged", "closed", "filtered")
 
@@ -31,10 +32,11 @@ def _setting(value: str) -> tuple[str, str]:
               help="Append Scrapy's full log (INFO, with tracebacks) to FILE; stderr stays one line a message.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: only when stderr is a terminal).")
+@distributed_options
 @db_option
 @click.pass_context
 def crawl_command(ctx: click.Context, sources_file: str | None, settings: tuple[str, ...], fmt: str,
-                  verbose: bool, log_file: str | None, progress: bool | None) -> None:
+                  verbose: bool, log_file: str | None, progress: bool | None, distributed: bool, wait: bool) -> None:
     """Crawl the job boards in a sources file into the store, then print a summary per source
     (new, updated, unchanged, closed, failed).
 
@@ -44,7 +46,14 @@ def crawl_command(ctx: click.Context, sources_file: str | None, settings: tuple[
 
     Exit code 0 when every source answered, 3 when any failed or returned nothing it should have,
     1 on a bad sources file, an unusable store or a busy lock.
+
+    With --distributed, one task per source goes to the team's queue (PostgreSQL store) for the
+    workers on any host; a source already queued or being crawled is not queued again, and a
+    whole crawl never runs beside them (a PostgreSQL advisory lock, like the file lock here).
     """
+    if distributed:
+        _crawl_distributed(ctx, sources_file, settings, wait)
+        return
     from jobmatch.crawler.lock import lock_path_for
     from jobmatch.crawler.runner import CrawlLogging, run_crawl
     from jobmatch.crawler.sources import load_sources
@@ -75,6 +84,18 @@ def crawl_command(ctx: click.Context, sources_file: str | None, settings: tuple[
     if result.health.exit_code:
         click.echo(summary_line(result), err=True)
         ctx.exit(EXIT_UNHEALTHY)
+
+
+def _crawl_distributed(ctx: click.Context, sources_file: str | None, settings: tuple[str, ...], wait: bool) -> None:
+    from jobmatch.cli.operations import sources_tasks_payloads
+    from jobmatch.cli.task_queue import CRAWL, Task, dedupe_key, queue_dsn, require_team_extra
+
+    queue_dsn(store_location(ctx))  # a SQLite store is refused before any work
+    require_team_extra()
+    overrides = dict(_setting(value) for value in settings)
+    tasks = [Task(CRAWL, {**payload, "settings": overrides}, dedupe_key(CRAWL, [payload["source"]]))
+             for payload in sources_tasks_payloads(sources_file)]
+    enqueue_and_maybe_wait(ctx, tasks, what="crawl", wait=wait)
 
 
 def summary_line(result: Any) -> str:

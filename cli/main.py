@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "trends": ("trends_command", "trends_command", "How demand for skills moved across the crawl history."),
     "store": ("store_commands", "store_group", "The store and its caches: info (size, postings, last crawl), prune."),
     "taxonomy": ("taxonomy_commands", "taxonomy_group", "Inspect and check the skill taxonomy."),
+    "worker": ("worker_command", "worker_command", "Run the team queue's tasks (crawl, extract, report) on this host."),
 }
 
 

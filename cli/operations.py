@@ -172,6 +172,40 @@ def extract_batch(store: Store, taxonomy: Taxonomy, key: str, posting_ids: Seque
     return extract_postings(store, taxonomy, postings, extractor=extractor)
 
 
+# Crawling -------------------------------------------------------------------------------------
+
+def crawl_source(workspace: Workspace, sources_text: str, source_name: str, *, path: str = "<sources>",
+                 settings: Mapping[str, Any] | None = None) -> str:
+    """A distributed crawl's task: crawl the one source of a sources file's text into the store
+    (beside the crawl's other sources, never beside a whole crawl); says what it stored."""
+    import yaml
+
+    from jobmatch.crawler.lock import lock_path_for
+    from jobmatch.crawler.runner import run_crawl
+    from jobmatch.crawler.sources import SourcesConfig, parse_sources
+
+    config = parse_sources(yaml.safe_load(sources_text), path)
+    chosen = [source for source in config.sources if source.name == source_name]
+    if not chosen:
+        raise OperationError(f"{path}: no source named {source_name!r} (the file changed since the crawl was queued?)")
+    one = SourcesConfig(chosen, config.relevance, config.path)
+    result = run_crawl(one, workspace.store_location, lock_path_for(workspace.store_location, workspace.home),
+                       dict(settings or {}), one_of_many=True)
+    source = result.sources[0]
+    return (f"{source.name}: {source.new} new, {source.updated} updated, {source.closed} closed"
+            + (f"; FAILED {source.failure}" if source.failure else ""))
+
+
+def sources_tasks_payloads(sources_path: str | None) -> list[dict[str, Any]]:
+    """One crawl task's payload per source of a sources file (the bundled one when None)."""
+    from jobmatch.crawler.sources import default_sources_path, load_sources
+
+    config = load_sources(sources_path)  # a bad file is said here, before anything is queued
+    path = Path(sources_path) if sources_path is not None else default_sources_path()
+    text = path.read_text(encoding="utf-8")
+    return [{"sources": text, "path": str(path), "source": source.name} for source in config.sources]
+
+
 # Ranking ------------------------------------------------------------------------------------
 
 @dataclass

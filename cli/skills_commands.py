@@ -6,8 +6,9 @@ import sys
 
 import click
 
-from jobmatch.cli.common import db_option, load_taxonomy, open_store, print_json
+from jobmatch.cli.common import db_option, load_taxonomy, open_store, print_json, store_location
 from jobmatch.cli.extraction_runs import fill_extractions
+from jobmatch.cli.worker_command import distributed_options, enqueue_and_maybe_wait
 
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 
@@ -104,14 +105,46 @@ def _education_text(detail: dict) -> str:
 
 
 @click.command("extract")
+@click.option("--batch-size", default=200, show_default=True, type=click.IntRange(min=1),
+              help="With --distributed: postings per queued task.")
+@distributed_options
 @db_option
 @click.pass_context
-def extract_command(ctx: click.Context) -> None:
-    """Extract skills for the stored postings that lack them for the current taxonomy version."""
+def extract_command(ctx: click.Context, batch_size: int, distributed: bool, wait: bool) -> None:
+    """Extract skills for the stored postings that lack them for the current taxonomy version.
+
+    With --distributed, queue them in batches for the team's workers (jobmatch worker) instead.
+    """
+    if distributed:
+        _extract_distributed(ctx, batch_size, wait)
+        return
     store = open_store(ctx)
     taxonomy = load_taxonomy()
     count = fill_extractions(store, taxonomy)
     click.echo(f"Extracted {count} posting(s); taxonomy version {taxonomy.version}.", err=True)
+
+
+def _extract_distributed(ctx: click.Context, batch_size: int, wait: bool) -> None:
+    from jobmatch.cli.operations import pending_extractions
+    from jobmatch.cli.task_queue import EXTRACT, Task, dedupe_key, queue_dsn, require_team_extra
+    from jobmatch.taxonomy.versions import extraction_key
+
+    queue_dsn(store_location(ctx))  # a SQLite store is refused before any work
+    require_team_extra()
+    store = open_store(ctx)
+    taxonomy = load_taxonomy()
+    pending, carried = pending_extractions(store, taxonomy)
+    if carried:
+        click.echo(f"Kept {carried} extraction(s) the taxonomy change does not touch.", err=True)
+    key = extraction_key(taxonomy)
+    ids = [posting.id for posting in pending]
+    tasks = [Task(EXTRACT, {"key": key, "ids": ids[start:start + batch_size]},
+                  dedupe_key(EXTRACT, [key, *ids[start:start + batch_size]]))
+             for start in range(0, len(ids), batch_size)]
+    if not tasks:
+        click.echo(f"Nothing to extract; taxonomy version {taxonomy.version}.", err=True)
+        return
+    enqueue_and_maybe_wait(ctx, tasks, what="extraction", wait=wait)
 
 
 @click.command("evaluate")

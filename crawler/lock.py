@@ -147,3 +147,82 @@ def _alive(owner: dict[str, Any]) -> bool:
 def _busy_message(path: Path, owner: dict[str, Any]) -> str:
     who = f"pid {owner.get('pid')} since {owner.get('started_at')}" if owner.get("pid") else "another process"
     return f"another crawl of this store is running ({who}; lock file {path})"
+
+
+# Across hosts: PostgreSQL advisory locks ------------------------------------------------------
+# pg_try_advisory_lock(class, key), session-level: PostgreSQL drops them when the holder's
+# connection ends, however its process ends. The class says "jobmatch crawl"; the key is the
+# schema (the whole crawl) or the schema and a source's name (one source of a distributed crawl).
+CRAWL_LOCK_CLASS = 72078
+
+
+class DatabaseCrawlLock:
+    """One crawl of a PostgreSQL store at a time across every host, the file lock's rule.
+
+    A whole crawl holds the store's crawl lock exclusively. A distributed crawl's task for one
+    source holds it shared (so the sources of one distributed crawl run side by side, and never
+    beside a whole crawl) and that source's lock exclusively (so no source is crawled twice at once).
+    """
+
+    def __init__(self, store_location: str, *, source: str | None = None):
+        self.store_location = store_location
+        self.source = source
+        self.engine: Any = None
+        self.connection: Any = None
+
+    def acquire(self) -> DatabaseCrawlLock:
+        import sqlalchemy as sa
+
+        self.engine = sa.create_engine(self.store_location, poolclass=sa.pool.NullPool)
+        try:
+            self.connection = self.engine.connect()
+            whole = "pg_try_advisory_lock_shared" if self.source is not None else "pg_try_advisory_lock"
+            held = self.connection.scalar(sa.text(f"SELECT {whole}(:cls, hashtext(current_schema()))"),
+                                          {"cls": CRAWL_LOCK_CLASS})
+            self.connection.commit()
+            if not held:
+                raise CrawlLockedError("another crawl of this store is running on a host of the team "
+                                       "(its PostgreSQL crawl lock is held)")
+            if self.source is not None:
+                mine = self.connection.scalar(
+                    sa.text("SELECT pg_try_advisory_lock(:cls, hashtext(current_schema() || '/' || :source))"),
+                    {"cls": CRAWL_LOCK_CLASS, "source": self.source})
+                self.connection.commit()
+                if not mine:
+                    raise CrawlLockedError(f"source {self.source} is being crawled by another worker")
+        except BaseException:
+            self.release()
+            raise
+        return self
+
+    def release(self) -> None:
+        if self.connection is not None:
+            self.connection.close()  # the session ends: PostgreSQL drops its advisory locks
+            self.connection = None
+        if self.engine is not None:
+            self.engine.dispose()
+            self.engine = None
+
+    def __enter__(self) -> DatabaseCrawlLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def crawl_locks(store_location: str, lock_path: Path, *, source: str | None = None) -> Any:
+    """The locks a crawl holds: the file lock (per source for a distributed crawl's task), and on
+    PostgreSQL the team-wide advisory lock as well."""
+    from contextlib import ExitStack
+
+    stack = ExitStack()
+    path = lock_path if source is None else lock_path.with_name(
+        f"{lock_path.name}.{hashlib.sha1(source.encode('utf-8')).hexdigest()[:12]}")
+    try:
+        file_lock_held = stack.enter_context(CrawlLock(path))
+        if store_location.startswith("postgresql"):
+            stack.enter_context(DatabaseCrawlLock(store_location, source=source))
+    except BaseException:
+        stack.close()
+        raise
+    return stack, file_lock_held

@@ -22,7 +22,7 @@ from typing import Any
 
 from jobmatch.crawler.errors import CrawlerError
 from jobmatch.crawler.health import Health, SourceResult, assess, source_results
-from jobmatch.crawler.lock import CrawlLock
+from jobmatch.crawler.lock import crawl_locks
 from jobmatch.crawler.sources import BOARD_TYPES, SourcesConfig
 from jobmatch.crawler.store import Store
 
@@ -62,8 +62,12 @@ def crawl_settings(store_location: str, overrides: Mapping[str, Any] | None = No
 def run_crawl(config: SourcesConfig, store_location: str, lock_path: Path,
               overrides: Mapping[str, Any] | None = None,
               on_source_finished: SourceFinished | None = None,
-              log: CrawlLogging | None = None) -> CrawlResult:
-    """Crawl every source of ``config`` into the store and record the run; blocks until done."""
+              log: CrawlLogging | None = None, *, one_of_many: bool = False) -> CrawlResult:
+    """Crawl every source of ``config`` into the store and record the run; blocks until done.
+
+    ``one_of_many``: this is one source's task of a distributed crawl (config holds that source):
+    it takes that source's locks and the store's crawl lock shared, and leaves other runs alone.
+    """
     from jobmatch.crawler.recrawl import cache_settings  # polite re-crawls: the HTTP cache beside the store
 
     log = log or CrawlLogging()
@@ -72,10 +76,14 @@ def run_crawl(config: SourcesConfig, store_location: str, lock_path: Path,
         "LOG_INSTALL_ROOT_HANDLER": False})
     if settings.get("LOG_FILE") and not log.log_file:
         log.log_file = settings.get("LOG_FILE")
-    with crawl_logging(log) as attach_logging, CrawlLock(lock_path) as lock:
+    if one_of_many and len(config.sources) != 1:
+        raise CrawlerError("a distributed crawl's task crawls one source")
+    locks, lock = crawl_locks(store_location, lock_path, source=config.sources[0].name if one_of_many else None)
+    with locks, crawl_logging(log) as attach_logging:
         store = Store(store_location)
         try:
-            _close_interrupted_runs(store)
+            if not one_of_many:  # other runs may be live beside one source's task
+                _close_interrupted_runs(store)
             run_id = store.start_run([source.describe() for source in config.sources])
             try:
                 stats = _crawl(config, settings, on_source_finished, attach_logging)

@@ -1,0 +1,333 @@
+"""``jobmatch worker``: run the team queue's tasks (cli/task_queue.py) on this host.
+
+A worker is one process per core asked for (``--concurrency N``, spawned, supervised, restarted if
+one dies). Each process holds the taxonomy, the store and, for reports, the skill matrix, loaded
+once and kept while the store does not change, and runs a task at a time in a thread beside
+PgQueuer's event loop (which keeps the task's heartbeat going).
+
+The guarantees come from the tasks and the queue together:
+- every task is idempotent: an extraction batch reads only its postings that still lack the key
+  and saves with an upsert; a report task carries the digest's start ("new since") read when it
+  was queued, so a repeat writes the same file; a crawl of one source is a crawl, which a repeat
+  only refreshes;
+- a worker killed midway loses nothing: its task's heartbeat stops and another worker picks it
+  again after the heartbeat timeout (JOBMATCH_WORKER_HEARTBEAT seconds, 30 by default);
+- a PostgreSQL that goes away: the task in hand is retried later, the worker waits and connects
+  again (one line when it goes, one when it is back);
+- a kind of task this version does not know stays queued for a newer worker (said once).
+No click here: the command in worker_command.py parses the options and calls ``run_workers``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from jobmatch.cli import task_queue
+from jobmatch.cli.operations import (
+    RankingSession,
+    Workspace,
+    extract_batch,
+    prepare_ranking,
+    write_report,
+)
+
+log = logging.getLogger("jobmatch.worker")
+RETRY_DELAY = timedelta(seconds=10)
+LOCKED_DELAY = timedelta(seconds=60)
+MAX_ATTEMPTS = 8  # a task that keeps meeting an unreachable store is held as failed after this many
+RESTART_DELAY = 5.0
+
+
+def heartbeat_timeout() -> timedelta:
+    """How long a picked task may go without a heartbeat before another worker takes it."""
+    try:
+        seconds = float(os.environ.get("JOBMATCH_WORKER_HEARTBEAT", "30"))
+    except ValueError:
+        seconds = 30.0
+    return timedelta(seconds=max(seconds, 1.0))
+
+
+# Supervising the processes -------------------------------------------------------------------
+
+def run_workers(workspace: Workspace, concurrency: int) -> int:
+    """Run ``concurrency`` worker processes until SIGTERM or SIGINT; returns the exit code."""
+    task_queue.queue_dsn(workspace.store_location)  # a SQLite store is refused before anything starts
+    task_queue.require_team_extra()
+    _configure_logging()
+    if concurrency == 1:
+        return serve(workspace)
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no reactor, no inherited engine
+    stopping = threading.Event()
+
+    def stop(_signum: int, _frame: Any) -> None:
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    processes: list[Any] = [None] * concurrency
+    restart_at = [0.0] * concurrency
+    try:
+        while not stopping.is_set():
+            for slot in range(concurrency):
+                process = processes[slot]
+                if process is not None and process.exitcode is not None:
+                    log.warning("worker process %s exited with code %s; starting another in %g s",
+                                process.pid, process.exitcode, RESTART_DELAY)
+                    processes[slot], restart_at[slot] = None, time.monotonic() + RESTART_DELAY
+                if processes[slot] is None and time.monotonic() >= restart_at[slot]:
+                    processes[slot] = context.Process(target=serve, args=(workspace,), daemon=False,
+                                                      name=f"jobmatch-worker-{slot + 1}")
+                    processes[slot].start()
+            stopping.wait(0.5)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for process in processes:
+            if process is not None and process.exitcode is None:
+                process.terminate()
+        for process in processes:
+            if process is not None:
+                process.join(timeout=60)
+    return 0
+
+
+def _configure_logging() -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(processName)s: %(message)s",
+                            datefmt="%Y-%m-%dT%H:%M:%S")
+    logging.getLogger("pgqueuer").setLevel(logging.WARNING)
+
+
+# One worker process ------------------------------------------------------------------------
+
+def serve(workspace: Workspace) -> int:
+    """One worker process: connect, take tasks, reconnect when the database comes back; until a
+    SIGTERM or SIGINT, which lets the task in hand finish first."""
+    _configure_logging()
+    state = WorkerState(workspace)
+    try:
+        asyncio.run(_serve(state))
+    finally:
+        state.close()
+    return 0
+
+
+class WorkerState:
+    """What one worker process keeps between tasks."""
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+        self.dsn = task_queue.queue_dsn(workspace.store_location)
+        self.taxonomy = workspace.load_taxonomy()
+        self.store = workspace.open_store()
+        self._local = threading.local()
+        self._session_lock = threading.Lock()
+        self._session: RankingSession | None = None
+        self.unknown_said: set[str] = set()
+
+    def extractor(self):
+        if getattr(self._local, "extractor", None) is None:
+            from jobmatch.taxonomy.extraction import SkillExtractor
+
+            self._local.extractor = SkillExtractor(self.taxonomy)
+        return self._local.extractor
+
+    def ranking_session(self) -> RankingSession:
+        """The skill matrix, rebuilt when the store has changed since it was loaded."""
+        from jobmatch.taxonomy.versions import extraction_key
+
+        with self._session_lock:
+            current = f"{self.store.data_version()}|{extraction_key(self.taxonomy)}"
+            if self._session is None or self._session.index.key != current or self._session.using_sample:
+                if self._session is not None:
+                    self._session.close()
+                self._session = prepare_ranking(self.workspace, taxonomy=self.taxonomy, notify=log.info)
+            return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+        self.store.close()
+
+
+async def _serve(state: WorkerState) -> None:
+    import psycopg
+    from pgqueuer import Queries, QueueManager
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    down_since: float | None = None
+    log.info("worker %s on %s: taking %s", os.getpid(), socket.gethostname(), ", ".join(HANDLERS))
+    while not stop.is_set():
+        try:
+            connection = await task_queue.connect(state.dsn)
+        except (psycopg.OperationalError, OSError) as error:
+            if down_since is None:
+                down_since = time.monotonic()
+                log.warning("the team's PostgreSQL is unreachable (%s); trying again every %g s",
+                            _first_line(error), RESTART_DELAY)
+            await _sleep_unless(stop, RESTART_DELAY)
+            continue
+        if down_since is not None:
+            log.warning("the team's PostgreSQL is back after %.0f s; taking tasks again", time.monotonic() - down_since)
+            down_since = None
+        try:
+            await task_queue.ensure_installed(connection)
+            manager = QueueManager(Queries.from_psycopg_connection(connection))
+            for kind, handler in HANDLERS.items():
+                manager.entrypoint(kind, on_failure="hold")(_entrypoint(state, kind, handler))
+            watchers = [asyncio.create_task(_stop_on(stop, manager)),
+                        asyncio.create_task(_say_unknown_kinds(state, connection))]
+            try:
+                await manager.run(dequeue_timeout=timedelta(seconds=5), batch_size=1, max_concurrent_tasks=2,
+                                  heartbeat_timeout=heartbeat_timeout())
+            finally:
+                for watcher in watchers:
+                    watcher.cancel()
+        except (psycopg.OperationalError, psycopg.InterfaceError, OSError) as error:
+            if not stop.is_set():
+                down_since = time.monotonic()
+                log.warning("lost the team's PostgreSQL (%s); trying again every %g s", _first_line(error),
+                            RESTART_DELAY)
+                await _sleep_unless(stop, RESTART_DELAY)
+        finally:
+            try:
+                await connection.close()
+            except Exception:  # noqa: BLE001 - a connection already gone cannot be closed more
+                pass
+
+
+async def _stop_on(stop: asyncio.Event, manager: Any) -> None:
+    await stop.wait()
+    manager.shutdown.set()
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        pass
+
+
+async def _say_unknown_kinds(state: WorkerState, connection: Any) -> None:
+    """A task kind this version does not know stays queued for a newer worker: said once a kind."""
+    while True:
+        try:
+            cursor = await connection.execute(
+                "SELECT entrypoint, count(*) FROM pgqueuer WHERE status = 'queued' AND NOT (entrypoint = ANY(%s)) "
+                "GROUP BY entrypoint", (list(HANDLERS),))
+            for kind, count in await cursor.fetchall():
+                if kind not in state.unknown_said:
+                    state.unknown_said.add(kind)
+                    log.warning("the queue holds %d task(s) of kind %r, which this jobmatch does not know "
+                                "(queued by a newer version?): left for a worker that does", count, kind)
+        except Exception:  # noqa: BLE001 - a lost connection is the main loop's to handle
+            return
+        await asyncio.sleep(60)
+
+
+def _entrypoint(state: WorkerState, kind: str, handler: Callable[[WorkerState, dict[str, Any]], str]):
+    """PgQueuer's async entrypoint around a blocking handler run in a thread; a store that cannot be
+    reached asks for a retry instead of failing the task."""
+    from pgqueuer import RetryRequested
+
+    from jobmatch.crawler.errors import StoreError
+    from jobmatch.crawler.lock import CrawlLockedError
+
+    async def run(job: Any) -> None:
+        payload = json.loads(job.payload or b"{}")
+        started = time.perf_counter()
+        try:
+            said = await asyncio.to_thread(handler, state, payload)
+        except CrawlLockedError as error:
+            log.info("%s task %s: %s; again in %s", kind, job.id, error, LOCKED_DELAY)
+            raise RetryRequested(LOCKED_DELAY, str(error)) from None
+        except StoreError as error:
+            if job.attempts >= MAX_ATTEMPTS:
+                raise
+            log.warning("%s task %s: %s; again in %s", kind, job.id, error, RETRY_DELAY)
+            raise RetryRequested(RETRY_DELAY, str(error)) from None
+        except Exception as error:
+            log.warning("%s task %s failed: %s", kind, job.id, _first_line(error))
+            raise
+        log.info("%s task %s: %s in %.1f s", kind, job.id, said, time.perf_counter() - started)
+
+    return run
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+
+
+# The tasks ---------------------------------------------------------------------------------
+
+def extract_task(state: WorkerState, payload: dict[str, Any]) -> str:
+    ids = [str(i) for i in payload["ids"]]
+    read = extract_batch(state.store, state.taxonomy, str(payload["key"]), ids, extractor=state.extractor())
+    return f"{read} of {len(ids)} posting(s) read"
+
+
+def report_task(state: WorkerState, payload: dict[str, Any]) -> str:
+    session = state.ranking_session()
+    profile_path = str(payload["profile"])
+    profile = session.load_profile(profile_path, strict=bool(payload.get("strict")), notify=log.warning)
+    output = Path(payload["output"])
+    output.parent.mkdir(parents=True, exist_ok=True)
+    outcome = write_report(session, profile, profile_path, output, fmt=str(payload.get("format", "md")),
+                           top=int(payload.get("top", 20)), threshold=float(payload.get("threshold", 50)),
+                           new_only=bool(payload.get("new_only")), started=payload.get("started"),
+                           new_since=payload.get("new_since"), use_new_since=True)
+    return f"{output} written ({outcome.shown} posting(s))"
+
+
+def crawl_task(state: WorkerState, payload: dict[str, Any]) -> str:
+    """One source, crawled in a fresh process (Twisted's reactor runs once per process)."""
+    context = multiprocessing.get_context("spawn")
+    result = context.Queue()
+    process = context.Process(target=_crawl_in_child, name="jobmatch-crawl",
+                              args=(state.workspace, payload, result))
+    process.start()
+    process.join()
+    outcome = result.get(timeout=5) if not result.empty() else {"error": f"crawl process exited {process.exitcode}"}
+    if "locked" in outcome:
+        from jobmatch.crawler.lock import CrawlLockedError
+
+        raise CrawlLockedError(outcome["locked"])
+    if "error" in outcome:
+        raise RuntimeError(outcome["error"])
+    return outcome["said"]
+
+
+def _crawl_in_child(workspace: Workspace, payload: dict[str, Any], result: Any) -> None:
+    from jobmatch.cli.operations import crawl_source
+    from jobmatch.crawler.lock import CrawlLockedError
+
+    try:
+        said = crawl_source(workspace, str(payload["sources"]), str(payload["source"]),
+                            path=str(payload.get("path", "<sources>")), settings=payload.get("settings") or {})
+    except CrawlLockedError as error:
+        result.put({"locked": str(error)})
+    except Exception as error:  # noqa: BLE001 - reported to the worker as the task's failure
+        result.put({"error": _first_line(error)})
+    else:
+        result.put({"said": said})
+
+
+HANDLERS: dict[str, Callable[[WorkerState, dict[str, Any]], str]] = {
+    task_queue.EXTRACT: extract_task,
+    task_queue.REPORT: report_task,
+    task_queue.CRAWL: crawl_task,
+}
