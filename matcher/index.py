@@ -119,6 +119,12 @@ class PostingIndex:
         self.role_family, self.seniority, self.place_keys, self.not_job = [], [], [], []
         self.order_ids = np.argsort(np.array(list(self.ids), dtype=object), kind="stable")  # for tie-breaking
 
+    # What scoring keeps with a loaded index (matcher.ranking), rebuilt when needed: never in a cache file.
+    _TRANSIENT = ("_scoring", "_single_columns", "_asks_of_column")
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: value for name, value in self.__dict__.items() if name not in self._TRANSIENT}
+
     def locations_of(self, row: int) -> list[str]:
         start, end = self.location_indptr[row], self.location_indptr[row + 1]
         return [self.location_values[code] for code in self.location_codes[start:end]]

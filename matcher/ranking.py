@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -152,23 +153,317 @@ class _Penalty:
     template: str = ""
 
 
+class IndexScoring:
+    """What scoring needs of one index and taxonomy, whoever the person is.
+
+    The asks' kinds, weights and totals, each posting's count of technical asks (and so its
+    thin-posting penalty) and whether it is a job are computed here once; lookups by skill column
+    and posting id, the parsed place of each distinct location, the filter masks and the role,
+    place, title and education penalties of each distinct preference are computed when first
+    needed and kept. One per index and taxonomy (``IndexScoring.of``), shared by every Matcher of
+    that index: a single Matcher and a batch of many (matcher.batch) run the same code.
+    """
+
+    MEMO_SIZE = 256  # per kind of memo (a target set, a place preference, a filter, ...)
+
+    def __init__(self, index: PostingIndex, taxonomy: Taxonomy):
+        self.index = index
+        self.taxonomy = taxonomy
+        n = len(index)
+        self.ask_kind = _ask_kind(index, taxonomy)
+        self.ask_weight = _ask_weights(index, taxonomy, self.ask_kind)
+        self.ask_total = np.bincount(index.ask_posting, weights=self.ask_weight, minlength=n)
+        self.technical_asks = np.bincount(
+            index.ask_posting, weights=((self.ask_weight > 0) & (self.ask_kind >= 0.5)).astype(float), minlength=n)
+        self.thin = THIN_POSTING_PENALTY * np.clip((THIN_POSTING_ASKS - np.maximum(self.technical_asks, 1.0))
+                                                   / (THIN_POSTING_ASKS - 1), 0.0, 1.0)
+        not_job_value = np.array([bool(v) for v in index.not_job_values], dtype=bool)
+        self.not_job = not_job_value[index.not_job_codes] if n else np.zeros(0, dtype=bool)
+        self._memos: dict[str, dict[Any, Any]] = {}
+        self._places: dict[int, Any] = {}
+        self._neighbours: dict[str, list[str]] = {}
+
+    @classmethod
+    def of(cls, index: PostingIndex, taxonomy: Taxonomy) -> IndexScoring:
+        """The index's IndexScoring for ``taxonomy``, built on first use and kept with the index
+        (not in its cache file: PostingIndex.__getstate__ leaves it out)."""
+        scoring = index.__dict__.get("_scoring")
+        if scoring is None or scoring.taxonomy is not taxonomy:
+            scoring = cls(index, taxonomy)
+            index._scoring = scoring
+        return scoring
+
+    def memo(self, kind: str, key: Any, make: Any) -> Any:
+        """``make()``, kept under (kind, key); the oldest of a kind goes past MEMO_SIZE."""
+        memo = self._memos.setdefault(kind, {})
+        if key not in memo:
+            if len(memo) >= self.MEMO_SIZE:
+                del memo[next(iter(memo))]
+            memo[key] = make()
+        return memo[key]
+
+    # Skills and asks ---------------------------------------------------------------------------
+
+    def neighbours(self, skill_id: str) -> list[str]:
+        """The taxonomy's neighbours of a skill, sorted (Taxonomy.neighbours scans every skill)."""
+        found = self._neighbours.get(skill_id)
+        if found is None:
+            found = self._neighbours[skill_id] = sorted(self.taxonomy.neighbours(skill_id))
+        return found
+
+    @cached_property
+    def _single_layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per ask its one skill column (``_single_columns``), a gather index for it, the asks that
+        are not single, the group asks with their members laid end to end (for a max per group),
+        and the single asks grouped by column (ascending within a column)."""
+        index = self.index
+        single = _single_columns(index)
+        members = index.ask_members
+        counts = np.diff(members.indptr)
+        gather = np.where(single >= 0, single, 0)
+        not_single = np.flatnonzero(single < 0)
+        in_group = counts >= 2
+        groups = np.flatnonzero(in_group)
+        group_columns = members.indices[np.repeat(in_group, counts)].astype(np.int64)
+        group_starts = np.concatenate([[0], np.cumsum(counts[groups])[:-1]]).astype(np.int64) \
+            if groups.size else np.zeros(0, np.int64)
+        by_column = np.argsort(single, kind="stable")
+        column_ends = np.searchsorted(single[by_column], np.arange(len(index.skill_ids) + 1), side="left")
+        return gather, not_single, groups, group_columns, group_starts, (by_column, column_ends)
+
+    def best_credit(self, credit: np.ndarray) -> np.ndarray:
+        """Per ask: the best credit among the skills that satisfy it (0 for an ask none satisfies)."""
+        gather, not_single, groups, group_columns, group_starts, _ = self._single_layout
+        best = credit[gather]
+        if not_single.size:
+            best[not_single] = 0.0
+        if groups.size:
+            best[groups] = np.maximum(np.maximum.reduceat(credit[group_columns], group_starts), 0.0)
+        return best
+
+    def single_asks(self, column: int) -> np.ndarray:
+        """The asks that ``column`` alone satisfies, ascending."""
+        by_column, ends = self._single_layout[5]
+        return by_column[ends[column]:ends[column + 1]]
+
+    @cached_property
+    def ask_years(self) -> np.ndarray:
+        """Per single ask: the years the posting asks of its skill (0 when unstated or a group)."""
+        index = self.index
+        single = _single_columns(index)
+        years = np.zeros(len(single))
+        rows = np.flatnonzero(single >= 0)
+        if rows.size:
+            years[rows] = np.asarray(index.skill_years[index.ask_posting[rows], single[rows]]).ravel()
+        return years
+
+    # Postings -----------------------------------------------------------------------------------
+
+    @cached_property
+    def id_rank(self) -> np.ndarray:
+        """Each posting's place in id order (ties break on it)."""
+        index = self.index
+        id_rank = np.empty(len(index), dtype=np.int64)
+        id_rank[index.order_ids] = np.arange(len(index))
+        return id_rank
+
+    @cached_property
+    def rows_by_id(self) -> dict[str, int] | None:
+        """The row of each posting id, for statuses; None when ids repeat (then rows are scanned)."""
+        rows = {posting_id: row for row, posting_id in enumerate(self.index.ids)}
+        return rows if len(rows) == len(self.index) else None
+
+    @cached_property
+    def experience_base(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per posting: years asked (0 unstated), the years its seniority expects, the most years an
+        entry-level role fits (99 for others), and whether it is an internship."""
+        index = self.index
+        n = len(index)
+        asked = np.nan_to_num(index.years, nan=0.0)
+        level_years = np.array([SENIORITY_YEARS.get(v, 0) for v in index.seniority_values], dtype=float)
+        expected = level_years[index.seniority_codes] if n else np.zeros(0)
+        entry_cap = np.array([ENTRY_LEVEL.get(v, 99) for v in index.seniority_values], dtype=float)
+        cap = entry_cap[index.seniority_codes] if n else np.zeros(0)
+        intern_value = np.array([v == "intern" for v in index.seniority_values], dtype=bool)
+        internship = intern_value[index.seniority_codes] if n else np.zeros(0, dtype=bool)
+        return asked, expected, cap, internship
+
+    @cached_property
+    def salary_top(self) -> np.ndarray:
+        """Per posting: the top of its pay range a year (nan when not stated)."""
+        index = self.index
+        top = np.where(np.isnan(index.salary_max), index.salary_min, index.salary_max)
+        return top * index.salary_yearly
+
+    @cached_property
+    def folded_companies(self) -> list[str]:
+        return [_fold(c) for c in self.index.company_values]
+
+    @cached_property
+    def first_seen(self) -> np.ndarray:
+        return np.array(list(self.index.first_seen), dtype=object)
+
+    def posting_place(self, code: int):
+        """The parsed place of a distinct location value (matcher.places.PostingPlace), kept."""
+        from jobmatch.matcher.places import parse_posting_location
+
+        place = self._places.get(code)
+        if place is None:
+            locations, remote = split_place_key(self.index.place_values[code])
+            place = self._places[code] = parse_posting_location("; ".join(locations) or None, remote=remote)
+        return place
+
+    def requirement_columns(self, category: str) -> tuple[list[int], list[np.ndarray], np.ndarray]:
+        """The skill columns of a requirement category (spoken languages, credentials), the postings
+        that require each, and how many of them each posting requires."""
+        def make() -> tuple[list[int], list[np.ndarray], np.ndarray]:
+            index, taxonomy = self.index, self.taxonomy
+            columns = [c for c, s in enumerate(index.skill_ids) if _category(taxonomy, s) == category]
+            required = (index.levels[:, columns] == 3).tocsc() if columns else None
+            rows = [required.indices[required.indptr[i]:required.indptr[i + 1]] for i in range(len(columns))] \
+                if required is not None else []
+            counts = np.zeros(len(index), dtype=np.int64)
+            for asked in rows:
+                counts[asked] += 1
+            return columns, rows, counts
+
+        return self.memo("requirement", category, make)
+
+    # Per distinct preference ----------------------------------------------------------------------
+
+    def role_values(self, targets: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+        """The role penalty and its reason per role family value, for these target families."""
+        def make() -> tuple[np.ndarray, list[str]]:
+            from jobmatch.matcher.roles import related_families
+
+            wanted = set(targets)
+            values, reasons = [], []
+            for family in self.index.family_values:
+                closeness = 0.0 if family == "unknown" else max(
+                    (related_families(t).get(family, 0.0) for t in wanted if t != "unknown"), default=0.0)
+                if family in wanted:
+                    values.append(0.0)
+                    reasons.append("")
+                elif family == "unknown":
+                    values.append(ROLE_RELATED_PENALTY)
+                    reasons.append("the title names no role jobmatch knows")
+                elif family == "non_technical":
+                    values.append(ROLE_NON_TECHNICAL_PENALTY)
+                    reasons.append("not a technical role")
+                elif closeness > 0:
+                    values.append(round(ROLE_RELATED_PENALTY + (ROLE_OTHER_TECHNICAL_PENALTY - ROLE_RELATED_PENALTY)
+                                        * (1 - closeness), 4))
+                    reasons.append(f"a {FAMILY_LABELS.get(family, family)} role, next to the roles you target")
+                else:
+                    values.append(ROLE_OTHER_TECHNICAL_PENALTY)
+                    reasons.append(f"a {FAMILY_LABELS.get(family, family)} role, not one you target")
+            return (np.array(values) if values else np.zeros(0)), reasons
+
+        return self.memo("role", frozenset(targets), make)
+
+    def place_values(self, locations: tuple[str, ...], takes_remote: bool | None) -> tuple[np.ndarray, list[str],
+                                                                                             list[str]]:
+        """The location penalty and its reason per place value, and the warnings of reading the
+        person's places, for one ``preferences.locations`` and ``remote``."""
+        def make() -> tuple[np.ndarray, list[str], list[str]]:
+            from jobmatch.matcher.places import parse_person_places, place_fit
+
+            person = parse_person_places(list(locations))
+            values, reasons = [], []
+            for code in range(len(self.index.place_values)):
+                fit = place_fit(self.posting_place(code), person, takes_remote=takes_remote)
+                values.append(round(1.0 - fit.factor, 4))
+                reasons.append(fit.reason)
+            return (np.array(values) if values else np.zeros(0)), reasons, list(person.warnings)
+
+        return self.memo("place", (locations, takes_remote), make)
+
+    def title_fits(self, wanted: str) -> np.ndarray:
+        """For each distinct title, whether it holds every word of ``wanted`` (less the filler)."""
+        words = frozenset(set(_words(wanted)) - _TITLE_FILLER)
+        return self.memo("title", words, lambda: self.index.titles_with_words(set(words)))
+
+    def education_values(self, held: int) -> np.ndarray:
+        index = self.index
+
+        def make() -> np.ndarray:
+            below = (index.education > held) & (index.education >= 0)
+            return np.where(below, np.where(index.equivalent, 0.05, 0.15), 0.0)
+
+        return self.memo("education", held, make)
+
+    def same_currency(self, currency: str) -> np.ndarray:
+        index = self.index
+
+        def make() -> np.ndarray:
+            same_value = np.array([c in ("", currency) for c in index.currency_values], dtype=bool)
+            return same_value[index.currency_codes] if len(index) else np.zeros(0, dtype=bool)
+
+        return self.memo("currency", currency, make)
+
+    # Filters (per posting, True: kept) ------------------------------------------------------------
+
+    def remote_mask(self) -> np.ndarray:
+        index = self.index
+
+        def make() -> np.ndarray:
+            values = np.array([bool(self.posting_place(code).remote) for code in range(len(index.place_values))],
+                              dtype=bool)
+            return values[index.place_codes] if len(index) else np.zeros(0, dtype=bool)
+
+        return self.memo("filter", "remote", make)
+
+    def place_mask(self, place: str) -> np.ndarray:
+        index = self.index
+
+        def make() -> np.ndarray:
+            from jobmatch.matcher.places import parse_person_places, place_fit
+
+            person = parse_person_places([place])
+            values = np.array([place_fit(self.posting_place(code), person, takes_remote=True).factor >= 0.9
+                               for code in range(len(index.place_values))], dtype=bool)
+            return values[index.place_codes] if len(index) else np.zeros(0, dtype=bool)
+
+        return self.memo("filter", ("place", place), make)
+
+    def roles_mask(self, roles: tuple[str, ...]) -> np.ndarray:
+        index = self.index
+
+        def make() -> np.ndarray:
+            values = np.array([family in roles for family in index.family_values], dtype=bool)
+            return values[index.family_codes] if len(index) else np.zeros(0, dtype=bool)
+
+        return self.memo("filter", ("roles", tuple(roles)), make)
+
+    def since_mask(self, since: str) -> np.ndarray:
+        return self.memo("filter", ("since", since), lambda: np.array(
+            [bool(value) and value >= since for value in self.first_seen], dtype=bool))
+
+
 class Matcher:
-    """Scores one profile against a PostingIndex. Deterministic: ties break on posting id."""
+    """Scores one profile against a PostingIndex. Deterministic: ties break on posting id.
+
+    What does not depend on the profile comes from the index's IndexScoring (``scoring``: built
+    on first use and shared by every Matcher of the index)."""
 
     def __init__(self, index: PostingIndex, taxonomy: Taxonomy, profile: Profile, *,
-                 include_not_jobs: bool = False):
+                 include_not_jobs: bool = False, scoring: IndexScoring | None = None):
+        if scoring is None:
+            scoring = IndexScoring.of(index, taxonomy)
+        elif scoring.index is not index or scoring.taxonomy is not taxonomy:
+            raise ValueError("scoring was built for another index or taxonomy")
         self.index = index
         self.taxonomy = taxonomy
         self.profile = profile
+        self.scoring = scoring
         self.targets = tuple(profile.targets) or DEFAULT_TARGETS
         self.credit, self.via = self._credit_vector()
-        self.ask_kind = _ask_kind(index, taxonomy)
-        self.ask_weight = _ask_weights(index, taxonomy, self.ask_kind)
-        self.ask_total = np.bincount(index.ask_posting, weights=self.ask_weight, minlength=len(index))
+        self.ask_kind = scoring.ask_kind
+        self.ask_weight = scoring.ask_weight
+        self.ask_total = scoring.ask_total
         self.ask_credit = self._ask_credit()
-        covered = np.bincount(index.ask_posting, weights=self.ask_weight * self.ask_credit, minlength=len(index))
-        self.covered = covered
-        self.coverage = np.divide(covered, self.ask_total, out=np.zeros(len(index)), where=self.ask_total > 0)
+        self.covered = _covered(index, self.ask_weight, self.ask_credit)
+        self.coverage = np.divide(self.covered, self.ask_total, out=np.zeros(len(index)), where=self.ask_total > 0)
         self.coverage = np.clip(self.coverage, 0.0, 1.0)
         self.fit = self.coverage
         self.penalty_parts = self._penalties()
@@ -178,8 +473,7 @@ class Matcher:
         self.excluded = self._excluded()
         self.not_job = np.zeros(len(index), dtype=bool)
         if not include_not_jobs and len(index):
-            not_job_value = np.array([bool(v) for v in index.not_job_values], dtype=bool)
-            self.not_job = not_job_value[index.not_job_codes] & ~self.excluded
+            self.not_job = scoring.not_job & ~self.excluded
         self.scores = np.where(self.excluded | self.not_job, -1.0, self.fit * self.multiplier)
 
     # Skills ---------------------------------------------------------------------------------
@@ -202,7 +496,7 @@ class Matcher:
                 credit[column] = max(credit[column], skill.strength)
                 via.pop(skill_id, None)
         for skill_id, skill in sorted(held.items()):
-            for neighbour in sorted(self.taxonomy.neighbours(skill_id)):
+            for neighbour in self.scoring.neighbours(skill_id):
                 column = self.index.column.get(neighbour)
                 if column is not None and neighbour not in held and credit[column] < RELATED_CREDIT * skill.strength:
                     credit[column] = RELATED_CREDIT * skill.strength
@@ -211,20 +505,19 @@ class Matcher:
 
     def _ask_credit(self, credit: np.ndarray | None = None) -> np.ndarray:
         """Per ask: the best credit among the skills that satisfy it, less where years fall short."""
-        index = self.index
+        index, scoring = self.index, self.scoring
         credit = self.credit if credit is None else credit
         if index.ask_members.shape[0] == 0:
             return np.zeros(0)
-        best = np.asarray(index.ask_members.multiply(credit[np.newaxis, :]).max(axis=1).todense()).ravel()
-        single = _single_columns(index)
+        best = scoring.best_credit(credit)
         for skill_id, skill in self.profile.skills.items():
             column = index.column.get(skill_id)
             if column is None or skill.years is None:
                 continue
-            asks = np.flatnonzero(single == column)
+            asks = scoring.single_asks(column)
             if asks.size == 0:
                 continue
-            asked = np.asarray(index.skill_years[index.ask_posting[asks], column].todense()).ravel()
+            asked = scoring.ask_years[asks]
             short = asked > skill.years
             if short.any():
                 factor = 0.5 + 0.5 * skill.years / asked[short]
@@ -234,17 +527,14 @@ class Matcher:
     # Penalties and filters ----------------------------------------------------------------
 
     def _penalties(self) -> list[_Penalty]:
-        index, profile, prefs = self.index, self.profile, self.profile.preferences
-        n = len(index)
+        index, profile, prefs, scoring = self.index, self.profile, self.profile.preferences, self.scoring
         parts: list[_Penalty] = []
         parts.append(self._role_penalty())
         experience = self._experience_penalty()
         if experience is not None:
             parts.append(experience)
         if profile.education is not None:
-            held = EDUCATION_CODES[profile.education]
-            below = (index.education > held) & (index.education >= 0)
-            parts.append(_Penalty("education", np.where(below, np.where(index.equivalent, 0.05, 0.15), 0.0),
+            parts.append(_Penalty("education", scoring.education_values(EDUCATION_CODES[profile.education]),
                                   template="requires a {education} degree"))
         place = self._place_penalty()
         if place is not None:
@@ -253,49 +543,23 @@ class Matcher:
         if prefs.titles and TITLE_MISMATCH_PENALTY > 0:
             fits_value = np.zeros(len(index.title_values), dtype=bool)
             for wanted in prefs.titles:
-                fits_value |= index.titles_with_words(set(_words(wanted)) - _TITLE_FILLER)
+                fits_value |= scoring.title_fits(wanted)
             fits = fits_value[index.title_codes] if len(index) else np.zeros(0, dtype=bool)
             parts.append(_Penalty("title", np.where(fits, 0.0, TITLE_MISMATCH_PENALTY),
                                   template="the title is none of the titles you want"))
         if prefs.min_salary is not None:
             parts.append(_Penalty("salary", np.where(self._salary_below(), 0.2, 0.0), template="pays below your minimum"))
-        technical = np.bincount(index.ask_posting, weights=((self.ask_weight > 0) & (self.ask_kind >= 0.5)).astype(float),
-                                minlength=n)
-        thin = THIN_POSTING_PENALTY * np.clip((THIN_POSTING_ASKS - np.maximum(technical, 1.0))
-                                              / (THIN_POSTING_ASKS - 1), 0.0, 1.0)
-        self._technical_asks = technical
-        parts.append(_Penalty("thin", thin, template="names only {asks:g} technical skill(s): little to judge a fit on"))
+        self._technical_asks = scoring.technical_asks
+        parts.append(_Penalty("thin", scoring.thin,
+                              template="names only {asks:g} technical skill(s): little to judge a fit on"))
         return parts
 
     def _role_penalty(self) -> _Penalty:
         """Outside the target families, a share of the score by how far the family is: a neighbour
         (data scientist for an ML engineer) costs little, another technical role more, a
         non-technical one most of it."""
-        from jobmatch.matcher.roles import related_families
-
         index = self.index
-        targets = set(self.targets)
-        values, reasons = [], []
-        for family in index.family_values:
-            closeness = 0.0 if family == "unknown" else max(
-                (related_families(t).get(family, 0.0) for t in targets if t != "unknown"), default=0.0)
-            if family in targets:
-                values.append(0.0)
-                reasons.append("")
-            elif family == "unknown":
-                values.append(ROLE_RELATED_PENALTY)
-                reasons.append("the title names no role jobmatch knows")
-            elif family == "non_technical":
-                values.append(ROLE_NON_TECHNICAL_PENALTY)
-                reasons.append("not a technical role")
-            elif closeness > 0:
-                values.append(round(ROLE_RELATED_PENALTY + (ROLE_OTHER_TECHNICAL_PENALTY - ROLE_RELATED_PENALTY)
-                                    * (1 - closeness), 4))
-                reasons.append(f"a {FAMILY_LABELS.get(family, family)} role, next to the roles you target")
-            else:
-                values.append(ROLE_OTHER_TECHNICAL_PENALTY)
-                reasons.append(f"a {FAMILY_LABELS.get(family, family)} role, not one you target")
-        per_value = np.array(values) if values else np.zeros(0)
+        per_value, reasons = self.scoring.role_values(self.targets)
         codes = index.family_codes
         return _Penalty("role", per_value[codes] if len(index) else np.zeros(0), reasons, codes)
 
@@ -304,19 +568,12 @@ class Matcher:
         held = self.profile.years_experience
         if held is None:
             return None
-        index = self.index
-        asked = np.nan_to_num(index.years, nan=0.0)
-        level_years = np.array([SENIORITY_YEARS.get(v, 0) for v in index.seniority_values], dtype=float)
-        expected = level_years[index.seniority_codes] if len(index) else np.zeros(0)
+        asked, expected, cap, internship = self.scoring.experience_base
         short = np.maximum(asked - held, expected - held)
         values = np.clip(YEAR_PENALTY * np.maximum(short - 0.5, 0.0) * (short > 0), 0.0, MAX_EXPERIENCE_PENALTY)
-        entry_cap = np.array([ENTRY_LEVEL.get(v, 99) for v in index.seniority_values], dtype=float)
-        cap = entry_cap[index.seniority_codes] if len(index) else np.zeros(0)
         over = held > cap + 3
         values = np.where(over, np.maximum(values, OVERQUALIFIED_PENALTY), values)
         wants_internship = any("intern" in title.lower() for title in self.profile.preferences.titles)
-        intern_value = np.array([v == "intern" for v in index.seniority_values], dtype=bool)
-        internship = intern_value[index.seniority_codes] if len(index) else np.zeros(0, dtype=bool)
         if not wants_internship:
             values = np.where(internship & ~over, np.maximum(values, INTERNSHIP_PENALTY), values)
         self._internship = internship & ~over & (not wants_internship)
@@ -324,21 +581,11 @@ class Matcher:
         return _Penalty("experience", values, template="")
 
     def _place_penalty(self) -> _Penalty | None:
-        from jobmatch.matcher.places import parse_person_places, parse_posting_location, place_fit
-
         prefs = self.profile.preferences
         if not prefs.locations and prefs.remote is None:
             return None
-        person = parse_person_places(prefs.locations)
-        self.place_warnings = list(person.warnings)
-        values, reasons = [], []
-        for key in self.index.place_values:
-            locations, remote = split_place_key(key)
-            posting = parse_posting_location("; ".join(locations) or None, remote=remote)
-            fit = place_fit(posting, person, takes_remote=prefs.remote)
-            values.append(round(1.0 - fit.factor, 4))
-            reasons.append(fit.reason)
-        per_value = np.array(values) if values else np.zeros(0)
+        per_value, reasons, warnings = self.scoring.place_values(tuple(prefs.locations), prefs.remote)
+        self.place_warnings = list(warnings)
         codes = self.index.place_codes
         return _Penalty("location", per_value[codes] if len(self.index) else np.zeros(0), reasons, codes)
 
@@ -354,14 +601,19 @@ class Matcher:
         self._requirement_columns = {}
         for kind, category, penalty in (("language", "spoken_languages", LANGUAGE_PENALTY),
                                         ("clearance", "credentials", CLEARANCE_PENALTY)):
-            columns = [c for c, s in enumerate(index.skill_ids)
-                       if _category(taxonomy, s) == category and s not in held and s not in languages_held]
+            all_columns, rows, counts = self.scoring.requirement_columns(category)
+            columns, lacking = [], counts
+            for column, asked in zip(all_columns, rows, strict=True):
+                skill_id = index.skill_ids[column]
+                if skill_id not in held and skill_id not in languages_held:
+                    columns.append(column)
+                elif asked.size:
+                    lacking = lacking.copy() if lacking is counts else lacking
+                    lacking[asked] -= 1  # the postings that require it count one fewer the person lacks
             self._requirement_columns[kind] = columns
             if not columns:
                 continue
-            required = (index.levels[:, columns] == 3).tocsr()
-            asked = np.asarray(required.sum(axis=1)).ravel() > 0
-            parts.append(_Penalty(kind, np.where(asked, penalty, 0.0), template=kind))
+            parts.append(_Penalty(kind, np.where(lacking > 0, penalty, 0.0), template=kind))
         return parts
 
     def _excluded(self) -> np.ndarray:
@@ -369,18 +621,15 @@ class Matcher:
         excluded = np.zeros(len(index), dtype=bool)
         if prefs.exclude_companies:
             names = {_fold(c) for c in prefs.exclude_companies}
-            excluded_value = np.array([_fold(c) in names for c in index.company_values], dtype=bool)
+            excluded_value = np.array([folded in names for folded in self.scoring.folded_companies], dtype=bool)
             excluded = excluded_value[index.company_codes] if len(index) else excluded
         return excluded
 
     def _salary_below(self) -> np.ndarray:
         prefs = self.profile.preferences
-        top = np.where(np.isnan(self.index.salary_max), self.index.salary_min, self.index.salary_max)
-        top = top * self.index.salary_yearly
+        top = self.scoring.salary_top
         if prefs.min_salary_currency:
-            same_value = np.array([c in ("", prefs.min_salary_currency) for c in self.index.currency_values],
-                                  dtype=bool)
-            same = same_value[self.index.currency_codes] if len(self.index) else np.zeros(0, dtype=bool)
+            same = self.scoring.same_currency(prefs.min_salary_currency)
         else:
             same = np.ones(len(self.index), dtype=bool)
         return ~np.isnan(top) & same & (top < prefs.min_salary)
@@ -409,9 +658,7 @@ class Matcher:
         ``place``: on-site or hybrid there, or remote open to it (by geography); ``min_score`` out
         of 100; ``since``: first seen at or after this ISO date or time; ``roles``: role families.
         """
-        from jobmatch.matcher.places import parse_person_places, place_fit
-
-        index = self.index
+        scoring = self.scoring
         taken: dict[str, int] = {}
         keep = self.scores >= 0
 
@@ -421,20 +668,13 @@ class Matcher:
             keep = keep & mask
 
         if remote_only:
-            values = np.array([bool(self.posting_place(code).remote) for code in range(len(index.place_values))],
-                              dtype=bool)
-            cut("not_remote", values[index.place_codes] if len(index) else np.zeros(0, dtype=bool))
+            cut("not_remote", scoring.remote_mask())
         if place:
-            person = parse_person_places([place])
-            values = np.array([place_fit(self.posting_place(code), person, takes_remote=True).factor >= 0.9
-                               for code in range(len(index.place_values))], dtype=bool)
-            cut("elsewhere", values[index.place_codes] if len(index) else np.zeros(0, dtype=bool))
+            cut("elsewhere", scoring.place_mask(place))
         if roles:
-            values = np.array([family in roles for family in index.family_values], dtype=bool)
-            cut("other_roles", values[index.family_codes] if len(index) else np.zeros(0, dtype=bool))
+            cut("other_roles", scoring.roles_mask(tuple(roles)))
         if since:
-            first = np.array(list(index.first_seen), dtype=object)
-            cut("older", np.array([bool(value) and value >= since for value in first], dtype=bool))
+            cut("older", scoring.since_mask(since))
         if min_score is not None:
             cut("below_min_score", np.round(100 * self.scores, 2) >= min_score)
         self.scores = np.where(keep, self.scores, -1.0)
@@ -447,8 +687,16 @@ class Matcher:
         self.statuses = statuses
         if not statuses or show_tracked:
             return 0
-        done = np.array([statuses.get(posting_id, {}).get("status") in HIDDEN_STATUSES
-                         for posting_id in self.index.ids], dtype=bool)
+        rows_by_id = self.scoring.rows_by_id
+        if rows_by_id is None:
+            done = np.array([statuses.get(posting_id, {}).get("status") in HIDDEN_STATUSES
+                             for posting_id in self.index.ids], dtype=bool)
+        else:
+            done = np.zeros(len(self.index), dtype=bool)
+            for posting_id, tracked in statuses.items():
+                row = rows_by_id.get(posting_id)
+                if row is not None and tracked.get("status") in HIDDEN_STATUSES:
+                    done[row] = True
         hidden = done & (self.scores >= 0)
         self.scores = np.where(hidden, -1.0, self.scores)
         self.__dict__.setdefault("filtered_out", {})["tracked"] = int(hidden.sum())
@@ -456,13 +704,7 @@ class Matcher:
 
     def posting_place(self, code: int):
         """The parsed place of a distinct location value (matcher.places.PostingPlace), cached."""
-        from jobmatch.matcher.places import parse_posting_location
-
-        cache = self.__dict__.setdefault("_places", {})
-        if code not in cache:
-            locations, remote = split_place_key(self.index.place_values[code])
-            cache[code] = parse_posting_location("; ".join(locations) or None, remote=remote)
-        return cache[code]
+        return self.scoring.posting_place(code)
 
     def where(self, row: int) -> str:
         """Where a posting is, for a table: "Berlin, DE (hybrid); remote: EU"."""
@@ -486,8 +728,7 @@ class Matcher:
         if eligible.size > count > 0:
             cutoff = np.partition(scores[eligible], -count)[-count]
             eligible = eligible[scores[eligible] >= cutoff]
-        id_rank = np.empty(len(self.index), dtype=np.int64)
-        id_rank[self.index.order_ids] = np.arange(len(self.index))
+        id_rank = self.scoring.id_rank
         used = np.round(self.covered[eligible], 6)
         ordered = eligible[np.lexsort((id_rank[eligible], -used, -scores[eligible]))]
         return [int(row) for row in ordered[:count]]
@@ -647,6 +888,11 @@ def _ask_weights(index: PostingIndex, taxonomy: Taxonomy, kinds: np.ndarray) -> 
     level = _LEVEL_LOOKUP[index.ask_level]
     title = np.where(index.ask_title, TITLE_WEIGHT, 1.0)
     return level * kinds * idf * title
+
+
+def _covered(index: PostingIndex, ask_weight: np.ndarray, ask_credit: np.ndarray) -> np.ndarray:
+    """Per posting: the weight of its asks the profile meets, summed in ask order."""
+    return np.bincount(index.ask_posting, weights=ask_weight * ask_credit, minlength=len(index))
 
 
 def _single_columns(index: PostingIndex) -> np.ndarray:
@@ -898,5 +1144,5 @@ def _fold(text: str) -> str:
     return " ".join(_words(text))
 
 
-__all__ = ["Contribution", "Gap", "GapReport", "Match", "Matcher", "Ranking", "Readiness", "MATCH_THRESHOLD",
-           "find_gaps", "gap_report", "readiness", "target_rows"]
+__all__ = ["Contribution", "Gap", "GapReport", "IndexScoring", "Match", "Matcher", "Ranking", "Readiness",
+           "MATCH_THRESHOLD", "find_gaps", "gap_report", "readiness", "target_rows"]
