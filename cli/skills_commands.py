@@ -126,7 +126,7 @@ def extract_command(ctx: click.Context, batch_size: int, distributed: bool, wait
 
 def _extract_distributed(ctx: click.Context, batch_size: int, wait: bool) -> None:
     from jobmatch.cli.operations import pending_extractions
-    from jobmatch.cli.task_queue import EXTRACT, Task, dedupe_key, queue_dsn, require_team_extra
+    from jobmatch.cli.task_queue import EXTRACT, Task, active_tasks, dedupe_key, queue_dsn, require_team_extra
     from jobmatch.taxonomy.versions import extraction_key
 
     queue_dsn(store_location(ctx))  # a SQLite store is refused before any work
@@ -137,14 +137,18 @@ def _extract_distributed(ctx: click.Context, batch_size: int, wait: bool) -> Non
     if carried:
         click.echo(f"Kept {carried} extraction(s) the taxonomy change does not touch.", err=True)
     key = extraction_key(taxonomy)
-    ids = [posting.id for posting in pending]
+    # Postings in batches already queued or running stay there: running it again queues nothing twice.
+    active = [(job_id, payload) for job_id, payload in active_tasks(store_location(ctx), EXTRACT)
+              if payload.get("key") == key]
+    in_queue = {str(posting_id) for _, payload in active for posting_id in payload.get("ids", [])}
+    ids = [posting.id for posting in pending if posting.id not in in_queue]
     tasks = [Task(EXTRACT, {"key": key, "ids": ids[start:start + batch_size]},
                   dedupe_key(EXTRACT, [key, *ids[start:start + batch_size]]))
              for start in range(0, len(ids), batch_size)]
-    if not tasks:
+    if not tasks and not active:
         click.echo(f"Nothing to extract; taxonomy version {taxonomy.version}.", err=True)
         return
-    enqueue_and_maybe_wait(ctx, tasks, what="extraction", wait=wait)
+    enqueue_and_maybe_wait(ctx, tasks, what="extraction", wait=wait, already=[job_id for job_id, _ in active])
 
 
 @click.command("evaluate")

@@ -96,11 +96,14 @@ class Enqueued:
     already: int  # how many were queued or running already
 
 
-def enqueue(store_location: str, tasks: Sequence[Task]) -> Enqueued:
-    """Put tasks on the queue in one statement."""
+def enqueue(store_location: str, tasks: Sequence[Task], *, also_wait_for: Sequence[int] = ()) -> Enqueued:
+    """Put tasks on the queue in one statement; ``also_wait_for``: tasks already queued that the
+    caller's work includes (counted as already queued)."""
     require_team_extra()
     dsn = queue_dsn(store_location)
-    return _run(_enqueue(dsn, list(tasks)))
+    queued = _run(_enqueue(dsn, list(tasks)))
+    extra = [job_id for job_id in also_wait_for if job_id not in queued.ids]
+    return Enqueued(queued.ids + extra, queued.already + len(extra))
 
 
 async def _enqueue(dsn: str, tasks: list[Task]) -> Enqueued:
@@ -133,6 +136,30 @@ async def _connect_or_explain(dsn: str):
     except psycopg.OperationalError as error:
         first = (str(error).strip().splitlines() or ["unreachable"])[0]
         raise OperationError(f"cannot reach the team's PostgreSQL: {first}") from None
+
+
+def active_tasks(store_location: str, kind: str) -> list[tuple[int, dict[str, Any]]]:
+    """The tasks of this kind still queued or running, with their payloads."""
+    require_team_extra()
+    return _run(_active_tasks(queue_dsn(store_location), kind))
+
+
+async def _active_tasks(dsn: str, kind: str) -> list[tuple[int, dict[str, Any]]]:
+    connection = await _connect_or_explain(dsn)
+    try:
+        await ensure_installed(connection)
+        cursor = await connection.execute(
+            "SELECT id, payload FROM pgqueuer WHERE entrypoint = %s AND status IN ('queued', 'picked') ORDER BY id",
+            (kind,))
+        found = []
+        for job_id, payload in await cursor.fetchall():
+            try:
+                found.append((int(job_id), json.loads(bytes(payload or b"{}"))))
+            except ValueError:
+                continue
+        return found
+    finally:
+        await connection.close()
 
 
 @dataclass

@@ -25,6 +25,7 @@ import json
 import logging
 import multiprocessing
 import os
+import queue
 import signal
 import socket
 import threading
@@ -189,6 +190,7 @@ async def _serve(state: WorkerState) -> None:
             manager = QueueManager(Queries.from_psycopg_connection(connection))
             for kind, handler in HANDLERS.items():
                 manager.entrypoint(kind, on_failure="hold")(_entrypoint(state, kind, handler))
+            log.info("worker %s connected as queue manager %s", os.getpid(), manager.queue_manager_id)
             watchers = [asyncio.create_task(_stop_on(stop, manager)),
                         asyncio.create_task(_say_unknown_kinds(state, connection))]
             try:
@@ -212,6 +214,7 @@ async def _serve(state: WorkerState) -> None:
 
 async def _stop_on(stop: asyncio.Event, manager: Any) -> None:
     await stop.wait()
+    log.info("worker %s stopping: the tasks in hand finish first", os.getpid())
     manager.shutdown.set()
 
 
@@ -300,8 +303,16 @@ def crawl_task(state: WorkerState, payload: dict[str, Any]) -> str:
     process = context.Process(target=_crawl_in_child, name="jobmatch-crawl",
                               args=(state.workspace, payload, result))
     process.start()
+    outcome: dict[str, str] = {}
+    while not outcome:  # read before join: a child blocks on exit until its queue is read
+        try:
+            outcome = result.get(timeout=1.0)
+        except queue.Empty:
+            if not process.is_alive():
+                break
     process.join()
-    outcome = result.get(timeout=5) if not result.empty() else {"error": f"crawl process exited {process.exitcode}"}
+    if not outcome:
+        outcome = {"error": f"the crawl process exited with code {process.exitcode}"}
     if "locked" in outcome:
         from jobmatch.crawler.lock import CrawlLockedError
 

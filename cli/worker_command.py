@@ -28,13 +28,13 @@ def worker_command(ctx: click.Context, concurrency: int) -> None:
 
 
 def enqueue_and_maybe_wait(ctx: click.Context, tasks: Sequence, *, what: str, wait: bool,
-                           timeout: float | None = None) -> None:
-    """Queue the tasks; with ``wait``, show progress until every one is done and fail (exit 1)
-    naming the tasks that failed."""
+                           already: Sequence[int] = (), timeout: float | None = None) -> None:
+    """Queue the tasks; with ``wait``, show progress until every one (and the ``already`` queued
+    ones this work includes) is done, and fail (exit 1) naming the tasks that failed."""
     from jobmatch.cli.task_queue import enqueue, wait_for
 
     location = store_location(ctx)
-    queued = enqueue(location, tasks)
+    queued = enqueue(location, tasks, also_wait_for=already)
     fresh = len(queued.ids) - queued.already
     click.echo(f"Queued {fresh} {what} task(s)" + (f"; {queued.already} were queued already" if queued.already
                                                    else "") + ".", err=True)
