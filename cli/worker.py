@@ -103,10 +103,26 @@ def run_workers(workspace: Workspace, concurrency: int) -> int:
     return 0
 
 
+class OneLineFormatter(logging.Formatter):
+    """A record a line: an exception adds its first line, not its traceback (JOBMATCH_WORKER_TRACEBACKS=1
+    or `jobmatch --traceback worker` shows them)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.exc_info and not os.environ.get("JOBMATCH_WORKER_TRACEBACKS"):
+            error = record.exc_info[1]
+            record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None,
+                                            "msg": f"{record.getMessage()}: {_first_line(error)}"
+                                            if error is not None else record.getMessage(), "args": ()})
+        return super().format(record)
+
+
 def _configure_logging() -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(processName)s: %(message)s",
-                            datefmt="%Y-%m-%dT%H:%M:%S")
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(OneLineFormatter("%(asctime)s %(processName)s: %(message)s", "%Y-%m-%dT%H:%M:%S"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
     logging.getLogger("pgqueuer").setLevel(logging.WARNING)
 
 

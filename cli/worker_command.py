@@ -22,8 +22,12 @@ def worker_command(ctx: click.Context, concurrency: int) -> None:
     `crawl`, `extract` and `report --profiles` with --distributed fill it. Needs the team extra:
     pip install "jobmatch[team]". A worker logs one line a task on stderr.
     """
+    import os
+
     from jobmatch.cli.worker import run_workers
 
+    if (ctx.find_root().obj or {}).get("traceback"):
+        os.environ["JOBMATCH_WORKER_TRACEBACKS"] = "1"  # the worker processes inherit it
     ctx.exit(run_workers(workspace(ctx), concurrency))
 
 
