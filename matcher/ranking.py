@@ -234,7 +234,7 @@ class IndexScoring:
     def best_credit(self, credit: np.ndarray) -> np.ndarray:
         """Per ask: the best credit among the skills that satisfy it (0 for an ask none satisfies)."""
         gather, not_single, groups, group_columns, group_starts, _ = self._single_layout
-        best = credit[gather]
+        best = np.take(credit, gather)
         if not_single.size:
             best[not_single] = 0.0
         if groups.size:
@@ -245,6 +245,21 @@ class IndexScoring:
         """The asks that ``column`` alone satisfies, ascending."""
         by_column, ends = self._single_layout[5]
         return by_column[ends[column]:ends[column + 1]]
+
+    def single_asks_of(self, columns: list[int], held: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The asks each of ``columns`` alone satisfies, one column after another, the years each
+        asks of its skill, and beside each the value of ``held`` given for its column."""
+        by_column, ends = self._single_layout[5]
+        years = self._ask_years_by_column
+        lengths = ends[np.array(columns) + 1] - ends[columns]
+        asks = np.concatenate([by_column[ends[c]:ends[c + 1]] for c in columns])
+        asked = np.concatenate([years[ends[c]:ends[c + 1]] for c in columns])
+        return asks, asked, np.repeat(np.array(held, dtype=float), lengths)
+
+    @cached_property
+    def _ask_years_by_column(self) -> np.ndarray:
+        """``ask_years`` in the order of the single asks grouped by column (read a column at a time)."""
+        return self.ask_years[self._single_layout[5][0]]
 
     @cached_property
     def ask_years(self) -> np.ndarray:
@@ -510,17 +525,18 @@ class Matcher:
         if index.ask_members.shape[0] == 0:
             return np.zeros(0)
         best = scoring.best_credit(credit)
+        columns, years = [], []
         for skill_id, skill in self.profile.skills.items():
             column = index.column.get(skill_id)
-            if column is None or skill.years is None:
-                continue
-            asks = scoring.single_asks(column)
-            if asks.size == 0:
-                continue
-            asked = scoring.ask_years[asks]
-            short = asked > skill.years
+            if column is not None and skill.years is not None:
+                columns.append(column)
+                years.append(skill.years)
+        if columns:
+            # The single asks of each held skill with years, against the years the posting asks.
+            asks, asked, held_years = scoring.single_asks_of(columns, years)
+            short = asked > held_years
             if short.any():
-                factor = 0.5 + 0.5 * skill.years / asked[short]
+                factor = 0.5 + 0.5 * held_years[short] / asked[short]
                 best[asks[short]] = best[asks[short]] * factor
         return best
 
@@ -743,14 +759,20 @@ class Matcher:
         missing: dict[str, list[str]] = {"required": [], "preferred": [], "unspecified": []}
         missing_groups: list[dict[str, Any]] = []
         members = index.ask_members
-        for ask in sorted(asks.tolist(), key=lambda a: (-self.ask_weight[a], a)):
-            columns = members.indices[members.indptr[ask]:members.indptr[ask + 1]]
+        # The posting's asks as Python values (its asks are consecutive): the same numbers, read once.
+        weights, credits = self.ask_weight[asks].tolist(), self.ask_credit[asks].tolist()
+        levels, titled = index.ask_level[asks].tolist(), index.ask_title[asks].tolist()
+        bounds = members.indptr[asks[0]:asks[-1] + 2].tolist() if asks.size else [0]
+        options = members.indices[bounds[0]:bounds[-1]].tolist()
+        held = self.profile.skills
+        for number in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
+            columns = options[bounds[number] - bounds[0]:bounds[number + 1] - bounds[0]]
             ids = [index.skill_ids[c] for c in columns]
-            level = LEVEL_NAMES[int(index.ask_level[ask])]
-            credit = float(self.ask_credit[ask])
-            if self.ask_weight[ask] <= 0:
+            level = LEVEL_NAMES[levels[number]]
+            credit = credits[number]
+            if weights[number] <= 0:
                 # Spoken languages and clearances: requirements (a penalty when missing), never points.
-                if credit > 0 and ids[0] in self.profile.skills:
+                if credit > 0 and ids[0] in held:
                     matched.append(ids[0])
                 continue
             if credit <= 0:
@@ -759,13 +781,13 @@ class Matcher:
                 else:
                     missing[level].append(ids[0])
                 continue
-            best = max(columns, key=lambda c: (self.credit[c], -c))
+            best = max(columns, key=lambda c: (self.credit[c], -c)) if len(columns) > 1 else columns[0]
             skill_id = index.skill_ids[best]
-            points = float(100 * self.ask_weight[ask] * credit / total * multiplier) if total else 0.0
+            points = float(100 * weights[number] * credit / total * multiplier) if total else 0.0
             contribution = Contribution(skill_id, level, round(points, 2), round(credit, 3), self.via.get(skill_id),
-                                        ids if len(ids) > 1 else None, bool(index.ask_title[ask]))
+                                        ids if len(ids) > 1 else None, bool(titled[number]))
             contributions.append(contribution)
-            if skill_id in self.profile.skills:
+            if skill_id in held:
                 matched.append(skill_id)
             else:
                 partial.append(contribution)
@@ -1129,8 +1151,11 @@ def readiness(matcher: Matcher) -> Readiness:
     return Readiness(overall, by_category, guide, demand_by_category)
 
 
+_EDUCATION_NAMES = {value: key for key, value in EDUCATION_CODES.items()}
+
+
 def _education_name(code: int) -> str:
-    return {value: key for key, value in EDUCATION_CODES.items()}.get(code, "")
+    return _EDUCATION_NAMES.get(code, "")
 
 
 _WORD = re.compile(r"[a-z0-9+#]+")
