@@ -167,8 +167,9 @@ def extract_batch(store: Store, taxonomy: Taxonomy, key: str, posting_ids: Seque
     if key != mine:
         raise OperationError(f"the batch is for taxonomy {key}, this worker's is {mine}: start the workers "
                              "with the same jobmatch version and taxonomy overlay as the command that queued it")
-    done = set(store.extraction_results(key, list(posting_ids)))
-    postings = [p for p in (store.get_posting(i) for i in posting_ids if i not in done) if p is not None]
+    done = store.extraction_results(key, list(posting_ids))
+    postings = [posting for posting in store.postings_by_id(list(posting_ids))
+                if posting.id not in done or done[posting.id][0] != posting.content_hash]
     return extract_postings(store, taxonomy, postings, extractor=extractor)
 
 

@@ -1,9 +1,10 @@
 """``jobmatch worker``: run the team queue's tasks (cli/task_queue.py) on this host.
 
 A worker is one process per core asked for (``--concurrency N``, spawned, supervised, restarted if
-one dies). Each process holds the taxonomy, the store and, for reports, the skill matrix, loaded
-once and kept while the store does not change, and runs a task at a time in a thread beside
-PgQueuer's event loop (which keeps the task's heartbeat going).
+one dies). Each process holds the taxonomy, the extractor, the store and, for reports, the skill
+matrix, loaded once and kept while the store does not change, and runs a task at a time in a
+thread beside PgQueuer's event loop (which keeps the task's heartbeat going). PgQueuer's smallest
+batch lets a process hold a second task, waiting, while it runs one.
 
 The guarantees come from the tasks and the queue together:
 - every task is idempotent: an extraction batch reads only its postings that still lack the key
@@ -31,6 +32,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -148,17 +150,21 @@ class WorkerState:
         self.dsn = task_queue.queue_dsn(workspace.store_location)
         self.taxonomy = workspace.load_taxonomy()
         self.store = workspace.open_store()
-        self._local = threading.local()
+        # One thread runs this process's tasks, one at a time (extraction is CPU-bound: more
+        # processes, not threads, use more cores); PgQueuer's loop keeps their heartbeats going.
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobmatch-task")
+        self._extractor: Any = None
         self._session_lock = threading.Lock()
         self._session: RankingSession | None = None
         self.unknown_said: set[str] = set()
 
     def extractor(self):
-        if getattr(self._local, "extractor", None) is None:
+        """The extractor, made once (on the task thread)."""
+        if self._extractor is None:
             from jobmatch.taxonomy.extraction import SkillExtractor
 
-            self._local.extractor = SkillExtractor(self.taxonomy)
-        return self._local.extractor
+            self._extractor = SkillExtractor(self.taxonomy)
+        return self._extractor
 
     def ranking_session(self) -> RankingSession:
         """The skill matrix, rebuilt when the store has changed since it was loaded."""
@@ -173,6 +179,7 @@ class WorkerState:
             return self._session
 
     def close(self) -> None:
+        self.executor.shutdown(wait=True)
         if self._session is not None:
             self._session.close()
         self.store.close()
@@ -270,7 +277,7 @@ def _entrypoint(state: WorkerState, kind: str, handler: Callable[[WorkerState, d
         payload = json.loads(job.payload or b"{}")
         started = time.perf_counter()
         try:
-            said = await asyncio.to_thread(handler, state, payload)
+            said = await asyncio.get_running_loop().run_in_executor(state.executor, handler, state, payload)
         except CrawlLockedError as error:
             log.info("%s task %s: %s; again in %s", kind, job.id, error, LOCKED_DELAY)
             raise RetryRequested(LOCKED_DELAY, str(error)) from None

@@ -402,6 +402,16 @@ class Store:
             row = connection.execute(sa.select(table).where(table.c.id == posting_id)).first()
         return _posting(row, True) if row else None
 
+    def postings_by_id(self, posting_ids: Sequence[str]) -> list[Posting]:
+        """These postings (those still stored), in the order asked."""
+        table = schema.postings
+        found: dict[str, Posting] = {}
+        with self._read("read postings") as connection:
+            for chunk in _chunks(list(posting_ids), 900):
+                for row in connection.execute(sa.select(table).where(table.c.id.in_(chunk))):
+                    found[row.id] = _posting(row, True)
+        return [found[posting_id] for posting_id in posting_ids if posting_id in found]
+
     def count_postings(self, *, include_closed: bool = True) -> int:
         table = schema.postings
         query = sa.select(sa.func.count()).select_from(table)

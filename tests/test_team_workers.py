@@ -9,15 +9,14 @@ Runs where JOBMATCH_TEST_POSTGRES_URL names a database it may empty (`.ci/run` s
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
-import random
 import re
 import signal
 import subprocess
 import sys
 import time
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -25,11 +24,15 @@ import sqlalchemy as sa
 
 from jobmatch.crawler import schema
 
+_spec = importlib.util.spec_from_file_location("team_postings", Path(__file__).parent / "fixtures" / "team_postings.py")
+team_postings = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(team_postings)
+write_postings = team_postings.write_postings
+
 URL = os.environ.get("JOBMATCH_TEST_POSTGRES_URL")
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not URL, reason="JOBMATCH_TEST_POSTGRES_URL is not set (.ci/run sets it)")]
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = Path(str(files("jobmatch.crawler") / "data" / "sample_postings.jsonl"))
 COMMAND = [sys.executable, "-m", "jobmatch.cli"]
 QUEUE_TABLES = ("pgqueuer", "pgqueuer_log", "pgqueuer_statistics")
 
@@ -46,24 +49,6 @@ def team_url() -> str:
                 connection.execute(sa.text(f"TRUNCATE {table}"))
     engine.dispose()
     return URL
-
-
-def write_postings(path: Path, count: int, seed: int = 11) -> None:
-    """``count`` postings made from the bundled sample: each a sample posting with its lines in a
-    shuffled order and a line of its own, under its own id and company."""
-    rng = random.Random(seed)
-    base = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    with path.open("w", encoding="utf-8") as stream:
-        for number in range(count):
-            posting = dict(base[number % len(base)])
-            lines = posting["description"].splitlines()
-            head, rest = lines[:2], lines[2:]
-            rng.shuffle(rest)
-            posting["description"] = "\n".join([*head, *rest, f"Team {number} ships model number {number}."])
-            posting["id"] = f"team:{number:05d}"
-            posting["company"] = f"{posting['company']} {number // len(base)}"
-            posting["url"] = f"https://example.com/team/{number}"
-            stream.write(json.dumps(posting) + "\n")
 
 
 def jobmatch(db: str, home: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
