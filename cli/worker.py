@@ -156,6 +156,7 @@ class WorkerState:
         self._extractor: Any = None
         self._session_lock = threading.Lock()
         self._session: RankingSession | None = None
+        self._session_made_for = ""  # the store's data version and taxonomy key it was built at
         self.unknown_said: set[str] = set()
 
     def extractor(self):
@@ -172,10 +173,12 @@ class WorkerState:
 
         with self._session_lock:
             current = f"{self.store.data_version()}|{extraction_key(self.taxonomy)}"
-            if self._session is None or self._session.index.key != current or self._session.using_sample:
+            if self._session is None or self._session_made_for != current:
                 if self._session is not None:
                     self._session.close()
                 self._session = prepare_ranking(self.workspace, taxonomy=self.taxonomy, notify=log.info)
+                # read again: extracting what was missing changed the store's version
+                self._session_made_for = f"{self.store.data_version()}|{extraction_key(self.taxonomy)}"
             return self._session
 
     def close(self) -> None:
