@@ -9,7 +9,9 @@ with the store's skill popularity, with years or levels; targets, education, yea
 locations, remote, salary, titles and excluded companies), then measures, each in a fresh process:
 
 (a) ``rank_many`` on the loaded index (wall time of the call alone, and the process's peak RSS
-    before and after it), and the per-profile cost of a single Matcher for comparison;
+    before and after it), with and without each Ranking's ``scores`` (keep_scores, when the
+    code has it), and for comparison a single Matcher: the first on the index (it also builds
+    what every profile shares) and the next ones;
 (b) ``jobmatch --db STORE rank --profiles DIR --out OUT --top 20`` end to end (wall, peak RSS);
 (c) ``--single`` separate ``jobmatch rank PROFILE --format json --top 20`` processes, scaled to
     ``--profiles`` (an estimate of ranking every profile in its own process).
@@ -51,7 +53,7 @@ LEVELS = ["beginner", "intermediate", "advanced", "expert"]
 # In a fresh process: load the cached index, read the profiles, time a few single Matchers and then
 # rank_many over all of them; print one JSON line of figures (peak RSS in KB from getrusage).
 INPROCESS = """
-import json, os, resource, sys, time
+import inspect, json, os, resource, sys, time
 from pathlib import Path
 from jobmatch.matcher.batch import rank_many
 from jobmatch.matcher.index import PostingIndex
@@ -60,24 +62,29 @@ from jobmatch.matcher.profile import load_profile
 from jobmatch.matcher.ranking import Matcher
 from jobmatch.taxonomy.loading import load_taxonomy
 
-profiles_dir, top, singles = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+profiles_dir, top, singles, keep_scores = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
 cache = Path(os.environ["JOBMATCH_HOME"]) / "cache"  # the CLI's cache folder (cli.common.cache_dir)
 set_gazetteer_cache(cache)
 taxonomy = load_taxonomy(None, str(cache))
 path = max(cache.rglob("index-*.pickle"), key=lambda p: p.stat().st_mtime)  # cached by the warm-up run
 index = PostingIndex.load(path, PostingIndex.read_header(path)["key"])
+started = time.perf_counter()
 profiles = [load_profile(str(p), taxonomy) for p in sorted(profiles_dir.glob("*.yaml"))]
+loading = time.perf_counter() - started
 loaded_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-started = time.perf_counter()
-for profile in profiles[:singles]:
+times = []
+for profile in profiles[:singles]:  # the first also builds what every profile shares
+    started = time.perf_counter()
     Matcher(index, taxonomy, profile).rank(top)
-single = (time.perf_counter() - started) / max(1, singles)
+    times.append(time.perf_counter() - started)
 single_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+options = {"keep_scores": keep_scores} if "keep_scores" in inspect.signature(rank_many).parameters else {}
 started = time.perf_counter()
-rankings = rank_many(index, taxonomy, profiles, top=top)
+rankings = rank_many(index, taxonomy, profiles, top=top, **options)
 elapsed = time.perf_counter() - started
-print(json.dumps({"postings": len(index), "profiles": len(rankings), "single": single, "batch": elapsed,
-                  "loaded_rss": loaded_rss, "single_rss": single_rss,
+print(json.dumps({"postings": len(index), "profiles": len(rankings), "first": times[0],
+                  "warm": sorted(times[1:])[len(times[1:]) // 2] if len(times) > 1 else times[0],
+                  "batch": elapsed, "loading": loading, "loaded_rss": loaded_rss, "single_rss": single_rss,
                   "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
@@ -140,9 +147,9 @@ def cli_run(env: dict[str, str], *args: str) -> tuple[float, float]:
     return elapsed, int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
-def in_process(env: dict[str, str], profiles: Path, singles: int) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", INPROCESS, str(profiles), str(TOP), str(singles)], env=env,
-                          check=True, stdout=subprocess.PIPE, text=True)
+def in_process(env: dict[str, str], profiles: Path, singles: int, keep_scores: bool = True) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", INPROCESS, str(profiles), str(TOP), str(max(2, singles)),
+                           "1" if keep_scores else "0"], env=env, check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -181,14 +188,19 @@ def main() -> None:
     rows: list[tuple[str, str, str]] = []
     if "inprocess" not in args.skip:
         runs = [in_process(env, profiles, args.singles) for _ in range(args.repeat)]
-        single = [r["single"] for r in runs]
-        batch = [r["batch"] for r in runs]
-        rows.append((f"single Matcher + rank({TOP}), in-process, per profile",
-                     spread(single, "s", 3), f"{max(r['single_rss'] for r in runs) / 1024:.0f} MB"))
-        rows.append((f"rank_many, {args.profiles:,} profiles x {runs[0]['postings']:,} postings, in-process",
-                     spread(batch, "s"), f"{max(r['peak_rss'] for r in runs) / 1024:.0f} MB "
-                     f"(index loaded: {max(r['loaded_rss'] for r in runs) / 1024:.0f} MB)"))
-        rows.append(("  = per profile", spread([b / args.profiles * 1000 for b in batch], "ms", 1), ""))
+        light = [in_process(env, profiles, args.singles, keep_scores=False) for _ in range(args.repeat)]
+        postings = f"{runs[0]['postings']:,}"
+        rows.append((f"load {args.profiles:,} profile files (YAML)", spread([r["loading"] for r in runs], "s"), ""))
+        rows.append((f"first Matcher + rank({TOP}) on a loaded index", spread([r["first"] for r in runs], "s", 3),
+                     f"{max(r['single_rss'] for r in runs) / 1024:.0f} MB"))
+        rows.append((f"next Matcher + rank({TOP}) (median of {max(2, args.singles) - 1})",
+                     spread([r["warm"] for r in runs], "s", 3), ""))
+        rows.append((f"rank_many, {args.profiles:,} profiles x {postings} postings", spread([r["batch"] for r in runs], "s"),
+                     f"{max(r['peak_rss'] for r in runs) / 1024:.0f} MB "
+                     f"(index and profiles loaded: {max(r['loaded_rss'] for r in runs) / 1024:.0f} MB)"))
+        rows.append(("  = per profile", spread([r["batch"] / args.profiles * 1000 for r in runs], "ms", 1), ""))
+        rows.append(("rank_many(..., keep_scores=False)", spread([r["batch"] for r in light], "s"),
+                     f"{max(r['peak_rss'] for r in light) / 1024:.0f} MB"))
     if "cli" not in args.skip:
         figures = []
         for number in range(args.repeat):

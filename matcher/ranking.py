@@ -182,6 +182,7 @@ class IndexScoring:
         self._memos: dict[str, dict[Any, Any]] = {}
         self._places: dict[int, Any] = {}
         self._neighbours: dict[str, list[str]] = {}
+        self._years_asked: dict[int, np.ndarray] = {}
 
     @classmethod
     def of(cls, index: PostingIndex, taxonomy: Taxonomy) -> IndexScoring:
@@ -227,7 +228,9 @@ class IndexScoring:
         group_columns = members.indices[np.repeat(in_group, counts)].astype(np.int64)
         group_starts = np.concatenate([[0], np.cumsum(counts[groups])[:-1]]).astype(np.int64) \
             if groups.size else np.zeros(0, np.int64)
-        by_column = np.argsort(single, kind="stable")
+        # The single asks grouped by column, ascending within one (a stable sort: radix on 16 bits)
+        small = len(index.skill_ids) < np.iinfo(np.int16).max
+        by_column = np.argsort(single.astype(np.int16) if small else single, kind="stable")
         column_ends = np.searchsorted(single[by_column], np.arange(len(index.skill_ids) + 1), side="left")
         return gather, not_single, groups, group_columns, group_starts, (by_column, column_ends)
 
@@ -249,28 +252,21 @@ class IndexScoring:
     def single_asks_of(self, columns: list[int], held: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The asks each of ``columns`` alone satisfies, one column after another, the years each
         asks of its skill, and beside each the value of ``held`` given for its column."""
-        by_column, ends = self._single_layout[5]
-        years = self._ask_years_by_column
-        lengths = ends[np.array(columns) + 1] - ends[columns]
-        asks = np.concatenate([by_column[ends[c]:ends[c + 1]] for c in columns])
-        asked = np.concatenate([years[ends[c]:ends[c + 1]] for c in columns])
-        return asks, asked, np.repeat(np.array(held, dtype=float), lengths)
+        asks = [self.single_asks(c) for c in columns]
+        asked = np.concatenate([self.years_asked(c) for c in columns])
+        lengths = [len(a) for a in asks]
+        return np.concatenate(asks), asked, np.repeat(np.array(held, dtype=float), lengths)
 
-    @cached_property
-    def _ask_years_by_column(self) -> np.ndarray:
-        """``ask_years`` in the order of the single asks grouped by column (read a column at a time)."""
-        return self.ask_years[self._single_layout[5][0]]
-
-    @cached_property
-    def ask_years(self) -> np.ndarray:
-        """Per single ask: the years the posting asks of its skill (0 when unstated or a group)."""
-        index = self.index
-        single = _single_columns(index)
-        years = np.zeros(len(single))
-        rows = np.flatnonzero(single >= 0)
-        if rows.size:
-            years[rows] = np.asarray(index.skill_years[index.ask_posting[rows], single[rows]]).ravel()
-        return years
+    def years_asked(self, column: int) -> np.ndarray:
+        """The years each of ``single_asks(column)`` asks of its skill (0 when unstated), kept."""
+        found = self._years_asked.get(column)
+        if found is None:
+            asks = self.single_asks(column)
+            index = self.index
+            found = np.asarray(index.skill_years[index.ask_posting[asks], column].todense()).ravel() \
+                if asks.size else np.zeros(0)
+            self._years_asked[column] = found
+        return found
 
     # Postings -----------------------------------------------------------------------------------
 
