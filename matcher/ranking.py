@@ -213,15 +213,15 @@ class IndexScoring:
         return found
 
     @cached_property
-    def _single_layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Per ask its one skill column (``_single_columns``), a gather index for it, the asks that
-        are not single, the group asks with their members laid end to end (for a max per group),
-        and the single asks grouped by column (ascending within a column)."""
+    def _single_layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                      tuple[np.ndarray, np.ndarray]]:
+        """Per ask its one skill column (``_single_columns``, -1 for none), the asks that are not
+        single, the group asks with their members laid end to end (for a max per group), and the
+        single asks grouped by column (ascending within a column)."""
         index = self.index
         single = _single_columns(index)
         members = index.ask_members
         counts = np.diff(members.indptr)
-        gather = np.where(single >= 0, single, 0)
         not_single = np.flatnonzero(single < 0)
         in_group = counts >= 2
         groups = np.flatnonzero(in_group)
@@ -232,12 +232,14 @@ class IndexScoring:
         small = len(index.skill_ids) < np.iinfo(np.int16).max
         by_column = np.argsort(single.astype(np.int16) if small else single, kind="stable")
         column_ends = np.searchsorted(single[by_column], np.arange(len(index.skill_ids) + 1), side="left")
-        return gather, not_single, groups, group_columns, group_starts, (by_column, column_ends)
+        if len(single) < np.iinfo(np.int32).max:
+            by_column = by_column.astype(np.int32)
+        return single, not_single, groups, group_columns, group_starts, (by_column, column_ends)
 
     def best_credit(self, credit: np.ndarray) -> np.ndarray:
         """Per ask: the best credit among the skills that satisfy it (0 for an ask none satisfies)."""
-        gather, not_single, groups, group_columns, group_starts, _ = self._single_layout
-        best = np.take(credit, gather)
+        single, not_single, groups, group_columns, group_starts, _ = self._single_layout
+        best = np.take(credit, single, mode="clip")  # -1 (not a single ask) is set below
         if not_single.size:
             best[not_single] = 0.0
         if groups.size:
