@@ -38,3 +38,27 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(extra)
     return env
+
+
+QUEUE_TABLES = ("pgqueuer", "pgqueuer_log", "pgqueuer_statistics")  # the team queue's (PgQueuer's)
+
+
+@pytest.fixture
+def team_url() -> str:
+    """CI's PostgreSQL (JOBMATCH_TEST_POSTGRES_URL) with an empty store and an empty team queue."""
+    url = os.environ.get("JOBMATCH_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("JOBMATCH_TEST_POSTGRES_URL is not set (.ci/run sets it)")
+    import sqlalchemy as sa
+
+    from jobmatch.crawler import schema
+
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        schema.metadata.drop_all(connection)
+        present = set(sa.inspect(connection).get_table_names())
+        for table in QUEUE_TABLES:
+            if table in present:
+                connection.execute(sa.text(f"TRUNCATE {table}"))
+    engine.dispose()
+    return url

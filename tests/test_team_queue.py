@@ -32,7 +32,6 @@ needs_postgres = pytest.mark.skipif(not URL, reason="JOBMATCH_TEST_POSTGRES_URL 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = str(files("jobmatch.crawler") / "data" / "sample_postings.jsonl")
 COMMAND = [sys.executable, "-m", "jobmatch.cli"]
-QUEUE_TABLES = ("pgqueuer", "pgqueuer_log", "pgqueuer_statistics")
 FIXTURES = Path(__file__).parent / "fixtures" / "boards"
 
 
@@ -40,21 +39,6 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
-def empty_team_database() -> None:
-    engine = sa.create_engine(URL)
-    with engine.begin() as connection:
-        schema.metadata.drop_all(connection)
-        present = set(sa.inspect(connection).get_table_names())
-        for table in QUEUE_TABLES:
-            if table in present:
-                connection.execute(sa.text(f"TRUNCATE {table}"))
-    engine.dispose()
-
-
-@pytest.fixture
-def team_url() -> str:
-    empty_team_database()
-    return URL
 
 
 def worker_env(home: Path, **extra: str) -> dict[str, str]:

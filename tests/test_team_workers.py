@@ -34,21 +34,8 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not URL, reason="JOBMATCH_TEST_POSTGRES_URL is not set (.ci/run sets it)")]
 REPO = Path(__file__).resolve().parents[1]
 COMMAND = [sys.executable, "-m", "jobmatch.cli"]
-QUEUE_TABLES = ("pgqueuer", "pgqueuer_log", "pgqueuer_statistics")
 
 
-@pytest.fixture
-def team_url() -> str:
-    """An empty store and an empty queue in the test database."""
-    engine = sa.create_engine(URL)
-    with engine.begin() as connection:
-        schema.metadata.drop_all(connection)
-        present = set(sa.inspect(connection).get_table_names())
-        for table in QUEUE_TABLES:
-            if table in present:
-                connection.execute(sa.text(f"TRUNCATE {table}"))
-    engine.dispose()
-    return URL
 
 
 def jobmatch(db: str, home: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
