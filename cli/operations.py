@@ -356,7 +356,7 @@ def rank_profiles(session: RankingSession, paths: Sequence[Path], out_dir: Path,
     """Every profile against the session's index in one pass (matcher.batch.rank_many); one JSON
     result per profile in ``out_dir``, named after its file (ana.yaml -> ana.json), each the
     ranking a single `rank` gives. A profile that fails to load is reported and skipped."""
-    from jobmatch.matcher.batch import rank_many
+    from jobmatch.matcher.batch import rank_each
     from jobmatch.matcher.errors import ProfileError
 
     outcome = BatchOutcome()
@@ -368,10 +368,10 @@ def rank_profiles(session: RankingSession, paths: Sequence[Path], out_dir: Path,
             outcome.skipped.append(str(error))
             notify(f"Skipped {error}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    rankings = rank_many(session.index, session.taxonomy, [profile for _, profile in loaded], top=top,
+    rankings = rank_each(session.index, session.taxonomy, [profile for _, profile in loaded], top=top,
                          filters=filters, statuses=[session.statuses(path) for path, _ in loaded],
-                         show_tracked=show_tracked)
-    for (path, _profile), ranking in zip(loaded, rankings, strict=True):
+                         show_tracked=show_tracked, keep_scores=False)
+    for (path, _profile), ranking in zip(loaded, rankings, strict=True):  # each written as it is ready
         target = out_dir / f"{path.stem}.json"
         write_atomically(target, json.dumps([m.to_dict() for m in ranking.matches], ensure_ascii=False,
                                             indent=2) + "\n")
