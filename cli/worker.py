@@ -1,10 +1,10 @@
 """``jobmatch worker``: run the team queue's tasks (cli/task_queue.py) on this host.
 
 A worker is one process per core asked for (``--concurrency N``, spawned, supervised, restarted if
-one dies). Each process holds the taxonomy, the extractor, the store and, for reports, the skill
-matrix, loaded once and kept while the store does not change, and runs a task at a time in a
-thread beside PgQueuer's event loop (which keeps the task's heartbeat going). PgQueuer's smallest
-batch lets a process hold a second task, waiting, while it runs one.
+one dies). Each runs PgQueuer's event loop (the queue, the running task's heartbeat) and hands
+its tasks, one at a time, to a task process of its own, which holds the taxonomy, the extractor,
+the store and, for reports, the skill matrix, loaded once and kept while the store does not
+change. PgQueuer's smallest batch lets a worker hold a second task, waiting, while one runs.
 
 The guarantees come from the tasks and the queue together:
 - every task is idempotent: an extraction batch reads only its postings that still lack the key
@@ -32,7 +32,8 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -134,33 +135,60 @@ def serve(workspace: Workspace) -> int:
     """One worker process: connect, take tasks, reconnect when the database comes back; until a
     SIGTERM or SIGINT, which lets the task in hand finish first."""
     _configure_logging()
-    state = WorkerState(workspace)
+    runner = TaskRunner(workspace)
     try:
-        asyncio.run(_serve(state))
+        asyncio.run(_serve(runner))
     finally:
-        state.close()
+        runner.close()
     return 0
 
 
-class WorkerState:
-    """What one worker process keeps between tasks."""
+class TaskRunner:
+    """Runs the tasks of one worker process in a child process of its own, one at a time.
+
+    The worker process keeps PgQueuer's event loop (the queue, heartbeats, notifications); the
+    task process does the work. In a thread beside that loop extraction ran a third slower (the
+    loop's polling takes the GIL); a process has no such contention, and a task that crashes its
+    process (out of memory) breaks only that process: the task is retried and a new one started.
+    """
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
         self.dsn = task_queue.queue_dsn(workspace.store_location)
+        self.unknown_said: set[str] = set()
+        self.executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_task_process, initargs=(self.workspace,))
+
+    async def run(self, kind: str, payload: dict[str, Any]) -> tuple[str, float]:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.executor, _run_task, kind, payload)
+        except BrokenProcessPool:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = self._start()
+            raise
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+class TaskState:
+    """What a task process keeps between tasks: the taxonomy, the store, the extractor and the
+    ranking session (rebuilt when the store changes)."""
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
         self.taxonomy = workspace.load_taxonomy()
         self.store = workspace.open_store()
-        # One thread runs this process's tasks, one at a time (extraction is CPU-bound: more
-        # processes, not threads, use more cores); PgQueuer's loop keeps their heartbeats going.
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobmatch-task")
         self._extractor: Any = None
-        self._session_lock = threading.Lock()
         self._session: RankingSession | None = None
         self._session_made_for = ""  # the store's data version and taxonomy key it was built at
-        self.unknown_said: set[str] = set()
 
     def extractor(self):
-        """The extractor, made once (on the task thread)."""
+        """The extractor, made once."""
         if self._extractor is None:
             from jobmatch.taxonomy.extraction import SkillExtractor
 
@@ -171,24 +199,54 @@ class WorkerState:
         """The skill matrix, rebuilt when the store has changed since it was loaded."""
         from jobmatch.taxonomy.versions import extraction_key
 
-        with self._session_lock:
-            current = f"{self.store.data_version()}|{extraction_key(self.taxonomy)}"
-            if self._session is None or self._session_made_for != current:
-                if self._session is not None:
-                    self._session.close()
-                self._session = prepare_ranking(self.workspace, taxonomy=self.taxonomy, notify=log.info)
-                # read again: extracting what was missing changed the store's version
-                self._session_made_for = f"{self.store.data_version()}|{extraction_key(self.taxonomy)}"
-            return self._session
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=True)
-        if self._session is not None:
-            self._session.close()
-        self.store.close()
+        current = f"{self.store.data_version()}|{extraction_key(self.taxonomy)}"
+        if self._session is None or self._session_made_for != current:
+            if self._session is not None:
+                self._session.close()
+            self._session = prepare_ranking(self.workspace, taxonomy=self.taxonomy, notify=log.info)
+            # read again: extracting what was missing changed the store's version
+            self._session_made_for = f"{self.store.data_version()}|{extraction_key(self.taxonomy)}"
+        return self._session
 
 
-async def _serve(state: WorkerState) -> None:
+_TASK_STATE: TaskState | None = None
+
+
+def _start_task_process(workspace: Workspace) -> None:
+    """In the task process: SIGTERM and SIGINT are the worker's to handle (it lets the task in hand
+    finish, then stops this process), and the state is loaded once."""
+    global _TASK_STATE
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
+    _configure_logging()
+    _TASK_STATE = TaskState(workspace)
+
+
+def exit_with_parent() -> None:
+    """End this process when the one that started it is gone (killed with SIGKILL, say): its task
+    is taken again by another worker, and nothing is left running for nobody."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="jobmatch-parent-watch", daemon=True).start()
+
+
+def _run_task(kind: str, payload: dict[str, Any]) -> tuple[str, float]:
+    """In the task process: one task; what it did and how long it took."""
+    if _TASK_STATE is None:
+        raise RuntimeError("the task process was not started with its state")
+    started = time.perf_counter()
+    said = HANDLERS[kind](_TASK_STATE, payload)
+    return said, time.perf_counter() - started
+
+
+async def _serve(runner: TaskRunner) -> None:
     import psycopg
     from pgqueuer import Queries, QueueManager
 
@@ -200,7 +258,7 @@ async def _serve(state: WorkerState) -> None:
     log.info("worker %s on %s: taking %s", os.getpid(), socket.gethostname(), ", ".join(HANDLERS))
     while not stop.is_set():
         try:
-            connection = await task_queue.connect(state.dsn)
+            connection = await task_queue.connect(runner.dsn)
         except (psycopg.OperationalError, OSError) as error:
             if down_since is None:
                 down_since = time.monotonic()
@@ -214,11 +272,11 @@ async def _serve(state: WorkerState) -> None:
         try:
             await task_queue.ensure_installed(connection)
             manager = QueueManager(Queries.from_psycopg_connection(connection))
-            for kind, handler in HANDLERS.items():
-                manager.entrypoint(kind, on_failure="hold")(_entrypoint(state, kind, handler))
+            for kind in HANDLERS:
+                manager.entrypoint(kind, on_failure="hold")(_entrypoint(runner, kind))
             log.info("worker %s connected as queue manager %s", os.getpid(), manager.queue_manager_id)
             watchers = [asyncio.create_task(_stop_on(stop, manager)),
-                        asyncio.create_task(_say_unknown_kinds(state, connection))]
+                        asyncio.create_task(_say_unknown_kinds(runner, connection))]
             try:
                 await manager.run(dequeue_timeout=timedelta(seconds=5), batch_size=1, max_concurrent_tasks=2,
                                   heartbeat_timeout=heartbeat_timeout())
@@ -251,7 +309,7 @@ async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
         pass
 
 
-async def _say_unknown_kinds(state: WorkerState, connection: Any) -> None:
+async def _say_unknown_kinds(runner: TaskRunner, connection: Any) -> None:
     """A task kind this version does not know stays queued for a newer worker: said once a kind."""
     while True:
         try:
@@ -259,8 +317,8 @@ async def _say_unknown_kinds(state: WorkerState, connection: Any) -> None:
                 "SELECT entrypoint, count(*) FROM pgqueuer WHERE status = 'queued' AND NOT (entrypoint = ANY(%s)) "
                 "GROUP BY entrypoint", (list(HANDLERS),))
             for kind, count in await cursor.fetchall():
-                if kind not in state.unknown_said:
-                    state.unknown_said.add(kind)
+                if kind not in runner.unknown_said:
+                    runner.unknown_said.add(kind)
                     log.warning("the queue holds %d task(s) of kind %r, which this jobmatch does not know "
                                 "(queued by a newer version?): left for a worker that does", count, kind)
         except Exception:  # noqa: BLE001 - a lost connection is the main loop's to handle
@@ -268,9 +326,9 @@ async def _say_unknown_kinds(state: WorkerState, connection: Any) -> None:
         await asyncio.sleep(60)
 
 
-def _entrypoint(state: WorkerState, kind: str, handler: Callable[[WorkerState, dict[str, Any]], str]):
-    """PgQueuer's async entrypoint around a blocking handler run in a thread; a store that cannot be
-    reached asks for a retry instead of failing the task."""
+def _entrypoint(runner: TaskRunner, kind: str):
+    """PgQueuer's async entrypoint around a task run in the task process; a store that cannot be
+    reached (or a task process that died) asks for a retry instead of failing the task."""
     from pgqueuer import RetryRequested
 
     from jobmatch.crawler.errors import StoreError
@@ -278,21 +336,21 @@ def _entrypoint(state: WorkerState, kind: str, handler: Callable[[WorkerState, d
 
     async def run(job: Any) -> None:
         payload = json.loads(job.payload or b"{}")
-        started = time.perf_counter()
         try:
-            said = await asyncio.get_running_loop().run_in_executor(state.executor, handler, state, payload)
+            said, seconds = await runner.run(kind, payload)
         except CrawlLockedError as error:
             log.info("%s task %s: %s; again in %s", kind, job.id, error, LOCKED_DELAY)
             raise RetryRequested(LOCKED_DELAY, str(error)) from None
-        except StoreError as error:
+        except (StoreError, BrokenProcessPool) as error:
             if job.attempts >= MAX_ATTEMPTS:
                 raise
-            log.warning("%s task %s: %s; again in %s", kind, job.id, error, RETRY_DELAY)
-            raise RetryRequested(RETRY_DELAY, str(error)) from None
+            reason = str(error) if isinstance(error, StoreError) else "the task process died"
+            log.warning("%s task %s: %s; again in %s", kind, job.id, reason, RETRY_DELAY)
+            raise RetryRequested(RETRY_DELAY, reason) from None
         except Exception as error:
             log.warning("%s task %s failed: %s", kind, job.id, _first_line(error))
             raise
-        log.info("%s task %s: %s in %.1f s", kind, job.id, said, time.perf_counter() - started)
+        log.info("%s task %s: %s in %.1f s", kind, job.id, said, seconds)
 
     return run
 
@@ -303,13 +361,13 @@ def _first_line(error: BaseException) -> str:
 
 # The tasks ---------------------------------------------------------------------------------
 
-def extract_task(state: WorkerState, payload: dict[str, Any]) -> str:
+def extract_task(state: TaskState, payload: dict[str, Any]) -> str:
     ids = [str(i) for i in payload["ids"]]
     read = extract_batch(state.store, state.taxonomy, str(payload["key"]), ids, extractor=state.extractor())
     return f"{read} of {len(ids)} posting(s) read"
 
 
-def report_task(state: WorkerState, payload: dict[str, Any]) -> str:
+def report_task(state: TaskState, payload: dict[str, Any]) -> str:
     session = state.ranking_session()
     profile_path = str(payload["profile"])
     profile = session.load_profile(profile_path, strict=bool(payload.get("strict")), notify=log.warning)
@@ -322,7 +380,7 @@ def report_task(state: WorkerState, payload: dict[str, Any]) -> str:
     return f"{output} written ({outcome.shown} posting(s))"
 
 
-def crawl_task(state: WorkerState, payload: dict[str, Any]) -> str:
+def crawl_task(state: TaskState, payload: dict[str, Any]) -> str:
     """One source, crawled in a fresh process (Twisted's reactor runs once per process)."""
     context = multiprocessing.get_context("spawn")
     result = context.Queue()
@@ -352,6 +410,7 @@ def _crawl_in_child(workspace: Workspace, payload: dict[str, Any], result: Any) 
     from jobmatch.cli.operations import crawl_source
     from jobmatch.crawler.lock import CrawlLockedError
 
+    exit_with_parent()
     try:
         said = crawl_source(workspace, str(payload["sources"]), str(payload["source"]),
                             path=str(payload.get("path", "<sources>")), settings=payload.get("settings") or {})
@@ -363,7 +422,7 @@ def _crawl_in_child(workspace: Workspace, payload: dict[str, Any], result: Any) 
         result.put({"said": said})
 
 
-HANDLERS: dict[str, Callable[[WorkerState, dict[str, Any]], str]] = {
+HANDLERS: dict[str, Callable[[TaskState, dict[str, Any]], str]] = {
     task_queue.EXTRACT: extract_task,
     task_queue.REPORT: report_task,
     task_queue.CRAWL: crawl_task,

@@ -77,6 +77,28 @@ def picked_by(db: str, manager: str) -> int:
     return int(count)
 
 
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    state = Path(f"/proc/{pid}/stat")
+    return not state.exists() or state.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def manager_of(log: Path) -> str | None:
     found = re.findall(r"connected as queue manager ([0-9a-f-]{36})", log.read_text(encoding="utf-8"))
     return found[-1] if found else None
@@ -125,11 +147,17 @@ def test_three_workers_one_killed_extract_once_and_report_like_one_process(team_
             if manager and done >= 200:
                 killed_holding = picked_by(team_url, manager)
                 if killed_holding:
+                    task_processes = children_of(workers[0].pid)
                     workers[0].send_signal(signal.SIGKILL)
                     workers[0].wait(timeout=30)
                     break
             time.sleep(0.05)
         assert killed_holding, "the first worker never held a task to be killed with"
+        assert task_processes, "the worker had no task process"
+        deadline = time.monotonic() + 30  # its task process ends with it
+        while any(alive(pid) for pid in task_processes):
+            assert time.monotonic() < deadline, "the killed worker's task process is still running"
+            time.sleep(0.2)
         assert len(extractions(team_url)) < open_postings, "the extraction ended before the kill"
         # Queued again, the same extraction queues nothing twice and waits for what is queued,
         # the killed worker's task included: taken again once its heartbeat is stale (3 s here).
