@@ -1,10 +1,11 @@
 """``jobmatch worker``: run the team queue's tasks (cli/task_queue.py) on this host.
 
 A worker is one process per core asked for (``--concurrency N``, spawned, supervised, restarted if
-one dies). Each runs PgQueuer's event loop (the queue, the running task's heartbeat) and hands
-its tasks, one at a time, to a task process of its own, which holds the taxonomy, the extractor,
-the store and, for reports, the skill matrix, loaded once and kept while the store does not
-change. PgQueuer's smallest batch lets a worker hold a second task, waiting, while one runs.
+one dies). Each runs PgQueuer's event loop (the queue, the running tasks' heartbeats) and hands
+its extraction and report tasks, one at a time, to a task process of its own, which holds the
+taxonomy, the extractor, the store and, for reports, the skill matrix, loaded once and kept while
+the store does not change; it holds up to two more waiting (HELD_TASKS). A crawl task waits on the
+network in a crawl process of its own, beside the others.
 
 The guarantees come from the tasks and the queue together:
 - every task is idempotent: an extraction batch reads only its postings that still lack the key
@@ -52,6 +53,10 @@ RETRY_DELAY = timedelta(seconds=10)
 LOCKED_DELAY = timedelta(seconds=60)
 MAX_ATTEMPTS = 8  # a task that keeps meeting an unreachable store is held as failed after this many
 RESTART_DELAY = 5.0
+# Tasks a worker holds at once: one running in the task process and two waiting (PgQueuer picks
+# again on a tick of about a second after a task ends: with one waiting, a batch of 200 postings
+# in 0.8 s left the task process idle 0.5 s a task; with two, 0.04 s). Crawl tasks run beside them.
+HELD_TASKS = 3
 
 
 def heartbeat_timeout() -> timedelta:
@@ -164,6 +169,8 @@ class TaskRunner:
 
     async def run(self, kind: str, payload: dict[str, Any]) -> tuple[str, float]:
         loop = asyncio.get_running_loop()
+        if kind == task_queue.CRAWL:
+            return await loop.run_in_executor(None, crawl_task, self.workspace, payload)
         try:
             return await loop.run_in_executor(self.executor, _run_task, kind, payload)
         except BrokenProcessPool:
@@ -255,7 +262,7 @@ async def _serve(runner: TaskRunner) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     down_since: float | None = None
-    log.info("worker %s on %s: taking %s", os.getpid(), socket.gethostname(), ", ".join(HANDLERS))
+    log.info("worker %s on %s: taking %s", os.getpid(), socket.gethostname(), ", ".join(KINDS))
     while not stop.is_set():
         try:
             connection = await task_queue.connect(runner.dsn)
@@ -272,13 +279,13 @@ async def _serve(runner: TaskRunner) -> None:
         try:
             await task_queue.ensure_installed(connection)
             manager = QueueManager(Queries.from_psycopg_connection(connection))
-            for kind in HANDLERS:
+            for kind in KINDS:
                 manager.entrypoint(kind, on_failure="hold")(_entrypoint(runner, kind))
             log.info("worker %s connected as queue manager %s", os.getpid(), manager.queue_manager_id)
             watchers = [asyncio.create_task(_stop_on(stop, manager)),
                         asyncio.create_task(_say_unknown_kinds(runner, connection))]
             try:
-                await manager.run(dequeue_timeout=timedelta(seconds=5), batch_size=1, max_concurrent_tasks=2,
+                await manager.run(dequeue_timeout=timedelta(seconds=5), batch_size=1, max_concurrent_tasks=HELD_TASKS,
                                   heartbeat_timeout=heartbeat_timeout())
             finally:
                 for watcher in watchers:
@@ -315,7 +322,7 @@ async def _say_unknown_kinds(runner: TaskRunner, connection: Any) -> None:
         try:
             cursor = await connection.execute(
                 "SELECT entrypoint, count(*) FROM pgqueuer WHERE status = 'queued' AND NOT (entrypoint = ANY(%s)) "
-                "GROUP BY entrypoint", (list(HANDLERS),))
+                "GROUP BY entrypoint", (list(KINDS),))
             for kind, count in await cursor.fetchall():
                 if kind not in runner.unknown_said:
                     runner.unknown_said.add(kind)
@@ -380,12 +387,14 @@ def report_task(state: TaskState, payload: dict[str, Any]) -> str:
     return f"{output} written ({outcome.shown} posting(s))"
 
 
-def crawl_task(state: TaskState, payload: dict[str, Any]) -> str:
-    """One source, crawled in a fresh process (Twisted's reactor runs once per process)."""
+def crawl_task(workspace: Workspace, payload: dict[str, Any]) -> tuple[str, float]:
+    """One source, crawled in a fresh process (Twisted's reactor runs once per process), waited
+    for in a thread of the worker: crawls wait on the network, so they run beside other tasks."""
+    started = time.perf_counter()
     context = multiprocessing.get_context("spawn")
     result = context.Queue()
     process = context.Process(target=_crawl_in_child, name="jobmatch-crawl",
-                              args=(state.workspace, payload, result))
+                              args=(workspace, payload, result))
     process.start()
     outcome: dict[str, str] = {}
     while not outcome:  # read before join: a child blocks on exit until its queue is read
@@ -403,7 +412,7 @@ def crawl_task(state: TaskState, payload: dict[str, Any]) -> str:
         raise CrawlLockedError(outcome["locked"])
     if "error" in outcome:
         raise RuntimeError(outcome["error"])
-    return outcome["said"]
+    return outcome["said"], time.perf_counter() - started
 
 
 def _crawl_in_child(workspace: Workspace, payload: dict[str, Any], result: Any) -> None:
@@ -422,8 +431,8 @@ def _crawl_in_child(workspace: Workspace, payload: dict[str, Any], result: Any) 
         result.put({"said": said})
 
 
-HANDLERS: dict[str, Callable[[TaskState, dict[str, Any]], str]] = {
+HANDLERS: dict[str, Callable[[TaskState, dict[str, Any]], str]] = {  # run in the task process
     task_queue.EXTRACT: extract_task,
     task_queue.REPORT: report_task,
-    task_queue.CRAWL: crawl_task,
 }
+KINDS = (*HANDLERS, task_queue.CRAWL)  # every kind a worker takes
