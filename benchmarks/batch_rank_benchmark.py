@@ -26,7 +26,8 @@ Matcher that rank_many was, and the CLI of that time, measured once):
     before                                           after
     a Matcher + rank(20), first / next: 0.42 / 0.13 s     0.26 / 0.026 s
     rank_many, 1,000 x 100k: 140.7 s (134 s), 1.27 GB     17.6 / 18.3 s, 1.13 GB (370 MB, keep_scores=False)
-    rank --profiles, 1,000: 137 s, 1.26 GB                27.5 / 29.1 s, 1.15 GB
+    rank --profiles, 1,000: 137 s, 1.26 GB                27.5 / 29.1 s, 1.15 GB; written as each is ready
+                                                          (rank_each, no scores kept): 24.2 / 24.6 s, 332 MB
     1,000 `rank PROFILE` processes: ~1,430 s (1.43 s each)   ~1,540 / 1,620 s (1.54 / 1.62 s each, 291 MB)
 """
 
