@@ -318,3 +318,25 @@ def test_a_distributed_crawl_and_the_crawl_lock_across_hosts(team_url, tmp_path)
     engine.dispose()
     assert sorted(source["name"] for _, sources in runs for source in sources) == ["ashby:acme", "greenhouse:acme"]
     assert all(status == "healthy" for status, _ in runs)
+
+
+@needs_postgres
+def test_worker_concurrency_runs_processes_that_share_the_work_and_stop_together(team_url, tmp_path):
+    home = tmp_path / "home"
+    assert run("--db", team_url, "import", SAMPLE).exit_code == 0
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen([*COMMAND, "--db", team_url, "worker", "--concurrency", "2"], stderr=log.open("w"),
+                              stdout=subprocess.DEVNULL, env=worker_env(home))
+    try:
+        wait_until(lambda: log.read_text(encoding="utf-8").count("connected as queue manager") == 2,
+                   what="two worker processes")
+        queued = subprocess.run([*COMMAND, "--db", team_url, "extract", "--distributed", "--batch-size", "2", "--wait"],
+                                capture_output=True, text=True, timeout=300, env=worker_env(home))
+        assert queued.returncode == 0, queued.stderr
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=90) == 0
+    text = log.read_text(encoding="utf-8")
+    done_by = {line.split()[1] for line in text.splitlines() if "posting(s) read in" in line}
+    assert done_by == {"jobmatch-worker-1:", "jobmatch-worker-2:"}, text
+    assert text.count("stopping: the tasks in hand finish first") == 2 and "Traceback" not in text
