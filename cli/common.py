@@ -12,12 +12,13 @@ from typing import Any, TypeVar
 
 import click
 
+from jobmatch.cli.operations import OperationError
 from jobmatch.crawler.errors import CrawlerError
 from jobmatch.matcher.errors import MatcherError
 from jobmatch.taxonomy.errors import TaxonomyError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNHEALTHY = 0, 1, 2, 3
-USER_ERRORS: tuple[type[Exception], ...] = (CrawlerError, TaxonomyError, MatcherError)
+USER_ERRORS: tuple[type[Exception], ...] = (CrawlerError, TaxonomyError, MatcherError, OperationError)
 F = TypeVar("F", bound=Callable[..., Any])
 
 

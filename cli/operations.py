@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jobmatch.cli.caches import index_cache_path, list_caches, remove_caches, superseded_caches
-from jobmatch.matcher.errors import MatcherError
 
 if TYPE_CHECKING:  # imported lazily at run time: SQLAlchemy, NumPy and spaCy are slow to import
     from jobmatch.crawler.posting import Posting
@@ -43,8 +42,9 @@ def ignore(_message: str) -> None:
     """A ``notify`` that drops every message."""
 
 
-class OperationError(MatcherError):
-    """A user mistake found while doing a command's work (a bad folder, no profiles, ...)."""
+class OperationError(Exception):
+    """A user mistake found while doing a command's work (no profiles in a folder, a SQLite store
+    given to the team queue, ...): the commands say it in one line."""
 
 
 @dataclass(frozen=True)
