@@ -167,6 +167,7 @@ class QueueState:
     remaining: int  # queued or running
     failed: list[str]  # one line per task that failed for good (held for a look)
     done: int
+    running: int = 0
 
 
 def task_states(store_location: str, ids: Sequence[int]) -> QueueState:
@@ -189,7 +190,8 @@ async def _task_states(dsn: str, ids: list[int]) -> QueueState:
             failed = [f"task {i} ({kind}): {reasons.get(i, 'failed')}" for i, (s, kind) in sorted(live.items())
                       if s == "failed"]
         remaining = sum(1 for status, _ in live.values() if status in ("queued", "picked"))
-        return QueueState(remaining, failed, len(ids) - remaining - len(failed))
+        running = sum(1 for status, _ in live.values() if status == "picked")
+        return QueueState(remaining, failed, len(ids) - remaining - len(failed), running)
     finally:
         await connection.close()
 
@@ -206,16 +208,28 @@ def _reason(traceback: Any) -> str:
     return "failed"
 
 
+IDLE_NOTE = 60.0  # seconds without a task running or done before saying no worker seems to run
+
+
 def wait_for(store_location: str, ids: Sequence[int], *, on_progress: Callable[[int, int], None] | None = None,
-             poll: float = 1.0, timeout: float | None = None) -> QueueState:
-    """Block until every one of these tasks is done or failed for good; ``on_progress(done, total)``."""
+             poll: float = 1.0, timeout: float | None = None,
+             notify: Callable[[str], None] | None = None) -> QueueState:
+    """Block until every one of these tasks is done or failed for good; ``on_progress(done, total)``.
+    When no task has run for a minute, ``notify`` hears it once (no worker running?)."""
     deadline = None if timeout is None else time.monotonic() + timeout
+    moved_at, last, said = time.monotonic(), None, False
     while True:
         state = task_states(store_location, ids)
         if on_progress is not None:
             on_progress(len(ids) - state.remaining, len(ids))
         if state.remaining == 0:
             return state
+        if state.running or (state.remaining, len(state.failed)) != last:
+            moved_at, last = time.monotonic(), (state.remaining, len(state.failed))
+        elif notify is not None and not said and time.monotonic() - moved_at > IDLE_NOTE:
+            notify(f"No task has run for {IDLE_NOTE:g} s: is a worker running (jobmatch worker, same JOBMATCH_DB)? "
+                   "Still waiting; Ctrl-C stops waiting, the tasks stay queued.")
+            said = True
         if deadline is not None and time.monotonic() > deadline:
             raise OperationError(f"{state.remaining} task(s) still queued or running after {timeout:g} s; "
                                  "are workers running (jobmatch worker)?")

@@ -47,7 +47,8 @@ def enqueue_and_maybe_wait(ctx: click.Context, tasks: Sequence, *, what: str, wa
             click.echo("Workers on any host take them: jobmatch worker (same JOBMATCH_DB).", err=True)
         return
     with progress_callback(f"Waiting for {what} tasks") as advance:
-        state = wait_for(location, queued.ids, on_progress=advance, timeout=timeout)
+        state = wait_for(location, queued.ids, on_progress=advance, timeout=timeout,
+                         notify=lambda message: click.echo(message, err=True))
     for line in state.failed:
         click.echo(f"FAILED {line}", err=True)
     click.echo(f"Done: {state.done} of {len(queued.ids)} {what} task(s)"
