@@ -9,8 +9,8 @@ from them is stored in the project.
 For each persona the pool is ranked three ways:
 
 - jobmatch: the postings imported into a fresh store and ranked with `jobmatch rank --format json`;
-- raw-text TF-IDF: scikit-learn's TfidfVectorizer over the raw posting text (title and description),
-  cosine against the profile's skill names;
+- raw-text TF-IDF: scikit-learn's TfidfVectorizer over the raw posting text (title and description;
+  jobmatch.matcher.baselines, so scikit-learn stays in matcher/), cosine against the profile's skill names;
 - keyword share: the share of a posting's distinct words that appear in the profile's skill names.
 
 NDCG@10 (gain 2^grade - 1) and P@10 (grade >= 2 counts as relevant) are reported per persona and on
@@ -105,14 +105,9 @@ def profile_names(profile_path: Path) -> list[str]:
 
 
 def tfidf_baseline(pool: list[dict], names: list[str]) -> list[str]:
-    # The baseline the issue names is scikit-learn's own TfidfVectorizer over raw text: it is
-    # measured here, outside the product, so it never becomes part of jobmatch's import graph.
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
+    from jobmatch.matcher.baselines import raw_text_similarity
 
-    texts = [f"{row['title']}\n{row['description']}" for row in pool]
-    vectorizer = TfidfVectorizer(stop_words="english").fit(texts)
-    scores = cosine_similarity(vectorizer.transform([" ".join(names)]), vectorizer.transform(texts))[0]
+    scores = raw_text_similarity([f"{row['title']}\n{row['description']}" for row in pool], " ".join(names))
     return [row["id"] for _, row in sorted(zip(-scores, pool, strict=True), key=lambda item: (item[0], item[1]["id"]))]
 
 
